@@ -1,0 +1,6 @@
+"""Tortoise models, split by concern. Pure data and invariants: no GraphQL, no resolvers."""
+
+from models.audit import *  # noqa: F403
+from models.base import PUBLIC_READABLE, Status  # noqa: F401
+from models.news import *  # noqa: F403
+from models.users import *  # noqa: F403

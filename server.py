@@ -1,0 +1,275 @@
+"""The platform's entry point: `build_app(settings)` and the command line.
+
+    python server.py [--host H] [--port P] [--data-dir D] [--demo] [--no-migrate]
+    python server.py schema | migrate | create-user NAME --role ROLE --password PW | ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from models import db
+from notify.mailer import open_mailer
+from resolvers.auth import authenticate
+from resolvers.context import Context, Services
+from resolvers.events import Broadcaster
+from schema import build_schema
+from schema.http import GraphQLHTTP, client_address
+from settings import Settings, SettingsError
+
+log = logging.getLogger("renda")
+
+
+class PendingMigrations(RuntimeError):
+    pass
+
+
+def configure_logging(settings: Settings) -> None:
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if any(getattr(h, "_renda", False) for h in root.handlers):
+        return
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    file_handler = logging.handlers.RotatingFileHandler(settings.log_dir / "app.log", maxBytes=10_000_000,
+                                                        backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(formatter)
+    file_handler._renda = True
+    stream = logging.StreamHandler()
+    stream.setFormatter(formatter)
+    stream._renda = True
+    root.addHandler(file_handler)
+    root.addHandler(stream)
+    root.setLevel(logging.INFO)
+
+
+def open_search(settings: Settings):
+    if settings.search_backend == "none":
+        return None
+    from search import open_backend
+
+    return open_backend(settings.search_backend, settings.index_dir)
+
+
+def open_services(settings: Settings) -> Services:
+    return Services(settings=settings, mailer=open_mailer(settings), search=open_search(settings),
+                    events=Broadcaster())
+
+
+async def prepare_database(settings: Settings, migrate: bool = True) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        applied = await db.migrate(settings.db_url)
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+    else:
+        pending = await db.pending_migrations(settings.db_url)
+        if pending:
+            raise PendingMigrations(
+                f"the database needs migrations ({', '.join(pending)}); run `python server.py migrate`")
+
+
+def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
+              services: Services | None = None) -> Starlette:
+    settings.check()
+    schema = build_schema(settings)
+    state: dict = {}
+
+    async def context_for(request) -> Context:
+        services = state["services"]
+        ctx = Context(services=services, request=request,
+                      client_address=client_address(request, settings.trusted_proxies))
+        header = request.headers.get("authorization", "")
+        if header[:7].lower() == "bearer ":
+            found = await authenticate(ctx, header[7:].strip())
+            if found:
+                ctx.user, ctx.session_id = found
+        return ctx
+
+    class Subscriptions(GraphQL):
+        async def get_context(self, request, response) -> Context:
+            ctx = await context_for(request)
+            ctx.response = response
+            return ctx
+
+    strawberry_app = Subscriptions(schema, graphql_ide=None if settings.production else "graphiql",
+                                   subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+    graphql = GraphQLHTTP(schema, context_for, graphiql=not settings.production, strawberry_app=strawberry_app)
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            from tortoise import connections
+
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception:
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        configure_logging(settings)
+        await prepare_database(settings, migrate)
+        await db.init_orm(settings.db_url)
+        state["services"] = services or open_services(settings)
+        if demo:
+            from resolvers.demo import load_demo
+
+            await load_demo(state["services"])
+        scheduler = asyncio.create_task(_scheduler(state["services"], settings))
+        try:
+            yield
+        finally:
+            scheduler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scheduler
+            if state["services"].search is not None and services is None:
+                state["services"].search.close()
+            await db.close_orm()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600))
+    app = Starlette(
+        routes=[Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+                WebSocketRoute("/graphql", graphql), Route("/healthz", healthz)],
+        middleware=middleware, lifespan=lifespan,
+    )
+    app.state.services = state
+    return app
+
+
+async def _scheduler(services: Services, settings: Settings) -> None:
+    from resolvers.scheduler import run_scheduler
+
+    await run_scheduler(services, settings.scheduler_interval_seconds)
+
+
+# ---- command line ------------------------------------------------------------------------------------
+
+def _settings(args) -> Settings:
+    return Settings.from_env(data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None)
+
+
+async def _with_orm(settings: Settings, work):
+    await prepare_database(settings, migrate=True)
+    await db.init_orm(settings.db_url)
+    try:
+        return await work()
+    finally:
+        await db.close_orm()
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    try:
+        app = build_app(settings, migrate=not args.no_migrate, demo=args.demo)
+    except SettingsError as error:
+        print(f"配置错误: {error}", file=sys.stderr)
+        return 2
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", proxy_headers=False,
+                            ws="websockets-sansio")
+    try:
+        uvicorn.Server(config).run()
+    except PendingMigrations as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from schema import print_sdl
+
+    sys.stdout.write(print_sdl() + "\n")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    applied = asyncio.run(db.migrate(settings.db_url))
+    print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    from models.users import Role
+    from resolvers.auth import create_user
+    from resolvers.errors import Invalid
+
+    settings = _settings(args)
+
+    async def work():
+        return await create_user(args.username, args.password, Role(args.role), args.email, args.phone,
+                                 args.display_name or "")
+
+    try:
+        user = asyncio.run(_with_orm(settings, work))
+    except Invalid as error:
+        for field, message, code in error.errors:
+            print(f"{field or '-'}: {message} ({code})", file=sys.stderr)
+        return 1
+    print(f"created {user.role} user {user.username} (id {user.id})")
+    return 0
+
+
+def _add_data_dir(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--data-dir", default=default,
+                        help="where the platform keeps its database, index, media and logs (default $DATA_DIR or ./data)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="server.py", description="线上人大 GraphQL platform")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--demo", action="store_true", help="load demo content into an empty database, then serve")
+    parser.add_argument("--no-migrate", action="store_true", help="refuse to start if migrations are pending")
+    _add_data_dir(parser)
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
+    p.set_defaults(func=cmd_schema)
+    p = sub.add_parser("migrate", help="apply pending database migrations")
+    _add_data_dir(p, argparse.SUPPRESS)
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("create-user", help="create a user of any role")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[
+        "CITIZEN", "DEPUTY", "MEMBER", "EDITOR", "CHIEF_EDITOR", "MODERATOR", "OFFICE_STAFF", "HANDLING_UNIT",
+        "ADMIN"])
+    p.add_argument("--password", required=True)
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--display-name")
+    _add_data_dir(p, argparse.SUPPRESS)
+    p.set_defaults(func=cmd_create_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", cmd_serve)
+    return func(args) or 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    sys.exit(main())
