@@ -16,11 +16,12 @@ from schema.base import Info
 from schema.extensions import MarkExecution, ShapeErrors
 from schema.news import Article, NewsMutation, NewsQuery
 from schema.node import NodeQuery
+from schema.search import SearchQuery
 from schema.users import UserMutation, UserQuery
 
 
 @strawberry.type(description="Everything the platform answers.")
-class Query(NodeQuery, UserQuery, NewsQuery, AuditQuery):
+class Query(NodeQuery, UserQuery, NewsQuery, SearchQuery, AuditQuery):
     pass
 
 
