@@ -523,7 +523,8 @@ def issuing_body(history: list[str]) -> str | None:
         return "全国人民代表大会"
     m = _LOCAL_CONGRESS.search(text)
     if m:
-        return f"{m.group(1)}人民代表大会{m.group(2) or ''}"
+        place = m.group(1).removeprefix("经")  # 经重庆市…批准
+        return f"{place}人民代表大会{m.group(2) or ''}"
     if "国务院、中华人民共和国中央军事委员会" in text or "国务院、中央军事委员会" in text:
         return "国务院、中央军事委员会"
     if "国务院" in text and not re.search(r"国务院批准", text):
