@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from resolvers.lawtext import LawTextError, parse_law  # noqa: E402
+from resolvers.lawtext import LawTextError, parse_law
 
 
 def main(root: Path) -> int:
