@@ -16,6 +16,7 @@ from schema.base import Info
 from schema.extensions import MarkExecution, ShapeErrors
 from schema.news import Article, NewsMutation, NewsQuery
 from schema.node import NodeQuery
+from schema.scalars import SCALAR_OVERRIDES
 from schema.search import SearchQuery
 from schema.users import UserMutation, UserQuery
 
@@ -53,7 +54,7 @@ def build_schema(settings) -> strawberry.Schema:
     if settings.production:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions,
-                             config=StrawberryConfig(auto_camel_case=True))
+                             config=StrawberryConfig(auto_camel_case=True), scalar_overrides=SCALAR_OVERRIDES)
 
 
 def print_sdl() -> str:

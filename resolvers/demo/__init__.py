@@ -23,17 +23,17 @@ from resolvers.slugs import slugify, unique_slug
 log = logging.getLogger("renda.demo")
 HERE = Path(__file__).parent
 
-# The demo log-ins, listed in the README. Every password meets the policy.
+# The demo log-ins, listed in the README; all share one password that meets the policy.
 DEMO_USERS = [
-    ("admin", Role.ADMIN, "Admin#2026demo", "系统管理员"),
-    ("editor", Role.EDITOR, "Editor#2026demo", "李编辑"),
-    ("chief", Role.CHIEF_EDITOR, "Chief#2026demo", "王主编"),
-    ("moderator", Role.MODERATOR, "Moderator#2026demo", "赵审核"),
-    ("office", Role.OFFICE_STAFF, "Office#2026demo", "代表工委办公室"),
-    ("deputy", Role.DEPUTY, "Deputy#2026demo", "陈代表"),
-    ("member", Role.MEMBER, "Member#2026demo", "刘委员"),
-    ("unit", Role.HANDLING_UNIT, "Unit#2026demo", "市交通运输局"),
-    ("citizen", Role.CITIZEN, "Citizen#2026demo", "市民小周"),
+    ("admin", Role.ADMIN, "Renda#Demo2026", "系统管理员"),
+    ("editor", Role.EDITOR, "Renda#Demo2026", "李编辑"),
+    ("chief", Role.CHIEF_EDITOR, "Renda#Demo2026", "王主编"),
+    ("moderator", Role.MODERATOR, "Renda#Demo2026", "赵审核"),
+    ("office", Role.OFFICE_STAFF, "Renda#Demo2026", "代表工委办公室"),
+    ("deputy", Role.DEPUTY, "Renda#Demo2026", "陈代表"),
+    ("member", Role.MEMBER, "Renda#Demo2026", "刘委员"),
+    ("unit", Role.HANDLING_UNIT, "Renda#Demo2026", "市交通运输局"),
+    ("citizen", Role.CITIZEN, "Renda#Demo2026", "市民小周"),
 ]
 
 
