@@ -39,7 +39,8 @@ class MinioStorage:
     """A `Storage` in a MinIO (or any S3-compatible) bucket, through the `minio` SDK.
 
     The bucket is created on first use if missing, and the public-prefix read statement is merged
-    into its policy (statements an operator added are kept). Private media are served by presigned
+    into its policy (statements an operator added are kept; `manage_policy=False` leaves the policy
+    to the operator, or to a server without policies such as s3rver). Private media are served by presigned
     GET URLs that expire after `presign_expiry`; public media by plain URLs under
     `public_base_url`, which is the URL of the bucket root as browsers see it (a CDN or reverse
     proxy in production; default `http(s)://endpoint/bucket`).
@@ -56,6 +57,7 @@ class MinioStorage:
         public_base_url: str | None = None,
         presign_expiry: timedelta = timedelta(minutes=10),
         *,
+        manage_policy: bool = True,
         clock: Callable[[], datetime] = _now,
     ) -> None:
         if "://" in endpoint:
@@ -68,6 +70,7 @@ class MinioStorage:
         scheme = "https" if secure else "http"
         self.public_base_url = (public_base_url or f"{scheme}://{endpoint}/{bucket}").rstrip("/")
         self.presign_expiry = presign_expiry
+        self.manage_policy = manage_policy
         self._clock = clock
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -97,7 +100,8 @@ class MinioStorage:
                     # Another process created it between our check and our request.
                     if error.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                         raise
-            self._ensure_policy()
+            if self.manage_policy:
+                self._ensure_policy()
             self._ready = True
 
     def _ensure_policy(self) -> None:
@@ -192,7 +196,14 @@ class MinioStorage:
             if error.code != "InvalidRange":  # start beyond the last byte: an empty slice
                 raise
             return iter(())
-        return _response_chunks(response, chunk_size)
+        # HTTP lets a server ignore Range (200) or send a wider one (s3rver answers "bytes=0-0" with
+        # the whole object as 206): slice what arrived to what was asked for.
+        served_from = _served_from(response.status, response.headers.get("Content-Range"))
+        if served_from > start:
+            response.close()
+            response.release_conn()
+            raise ValueError(f"server sent bytes from {served_from}, asked for {start}")
+        return _slice(_response_chunks(response, chunk_size), start - served_from, length or None)
 
     def delete(self, key: str) -> None:
         validate_key(key)
@@ -272,3 +283,26 @@ def _response_chunks(response, chunk_size: int) -> Iterator[bytes]:
         response.close()
         response.release_conn()
 
+
+def _served_from(status: int, content_range: str | None) -> int:
+    if status != 206 or not content_range:
+        return 0
+    # "bytes 100-199/1000"
+    first = content_range.removeprefix("bytes").strip().split("-", 1)[0]
+    return int(first) if first.isdigit() else 0
+
+
+def _slice(chunks: Iterator[bytes], skip: int, limit: int | None) -> Iterator[bytes]:
+    for chunk in chunks:
+        if skip:
+            if skip >= len(chunk):
+                skip -= len(chunk)
+                continue
+            chunk, skip = chunk[skip:], 0
+        if limit is not None:
+            chunk = chunk[:limit]
+            limit -= len(chunk)
+        if chunk:
+            yield chunk
+        if limit == 0:
+            return
