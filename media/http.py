@@ -62,12 +62,11 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     if not first.isdigit() or (last and not last.isdigit()):
         return None
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None
     if start >= size:
         raise _Unsatisfiable
-    return start, min(end, size - 1)
+    return start, min(int(last), size - 1) if last else size - 1
 
 
 def _etag_matches(header: str, etag: str) -> bool:
