@@ -52,25 +52,31 @@ def png_chunk(kind: bytes, payload: bytes) -> bytes:
 
 
 def png_bomb(width: int, height: int, color_type: int = 2) -> bytes:
-    """A valid PNG of `width` x `height` black pixels whose IDAT is zlib of zeros, built in small
-    pieces: a 20000 x 20000 bomb is about 1 MB on disk and never exists as a bitmap here."""
+    """A valid PNG of `width` x `height` black pixels whose IDAT is zlib of zeros; a 20000 x 20000
+    RGB bomb is about 1 MB and is never held, compressed or decompressed in full here.
+
+    Every scanline is a zero filter byte and zero samples, so the whole inflated stream is zeros:
+    one deflate block for a 4 MB run of zeros, made independent of history by a full flush, is
+    repeated, and the Adler-32 of n zero bytes is computed directly (A = 1, B = n mod 65521).
+    """
     channels = {0: 1, 2: 3, 6: 4}[color_type]
-    row = b"\x00" * (1 + width * channels)  # filter byte 0, then black samples
-    deflate = zlib.compressobj(9)
-    parts = []
-    rows_per_piece = max(1, (4 * 1024 * 1024) // len(row))
-    piece = row * rows_per_piece
-    remaining = height
-    while remaining:
-        count = min(rows_per_piece, remaining)
-        parts.append(deflate.compress(piece if count == rows_per_piece else row * count))
-        remaining -= count
-    parts.append(deflate.flush())
+    total = height * (1 + width * channels)
+    run = 4 * 1024 * 1024
+    repeats, rest = divmod(total, run)
+
+    def raw_block(size: int) -> bytes:
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return deflate.compress(b"\x00" * size) + deflate.flush(zlib.Z_FULL_FLUSH)
+
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty last block
+    adler = ((total % 65521) << 16) | 1
+    idat = b"\x78\xda" + raw_block(run) * repeats + (raw_block(rest) if rest else b"") + final
+    idat += struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", b"".join(parts))
+        + png_chunk(b"IDAT", idat)
         + png_chunk(b"IEND", b"")
     )
 
