@@ -46,6 +46,7 @@ from resolvers.slugs import slugify
 
 __all__ = [
     "ArticleChange",
+    "ArticleText",
     "InvalidArticleLabel",
     "LawError",
     "RegulationRow",
@@ -223,7 +224,9 @@ class VersionDiff:
     unchanged: int = 0
 
 
-class _Unit(NamedTuple):
+class ArticleText(NamedTuple):
+    """What `diff_articles` compares: (number, suffix), label and plain text."""
+
     key: tuple[int, int]
     label: str
     text: str
@@ -238,7 +241,7 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def diff_articles(old: Sequence[_Unit], new: Sequence[_Unit]) -> VersionDiff:
+def diff_articles(old: Sequence[ArticleText], new: Sequence[ArticleText]) -> VersionDiff:
     """Match articles: identical texts first (wherever they moved), then the most similar pairs
     (character bigrams, with a bonus for keeping the same number), the rest is added or removed."""
     diff = VersionDiff()
@@ -281,19 +284,19 @@ def diff_articles(old: Sequence[_Unit], new: Sequence[_Unit]) -> VersionDiff:
     return diff
 
 
-def _paragraph_units(body: list[dict[str, Any]]) -> list[_Unit]:
+def _paragraph_units(body: list[dict[str, Any]]) -> list[ArticleText]:
     units = []
     for n, p in enumerate(body, start=1):
         text = "\n".join([p.get("text", "")] + [f"{i['label']}{i['text']}" for i in p.get("items", [])])
-        units.append(_Unit((n, 0), f"第{n}段", text.strip()))
+        units.append(ArticleText((n, 0), f"第{n}段", text.strip()))
     return units
 
 
 async def compare_versions(old: RegulationVersion, new: RegulationVersion) -> VersionDiff:
     """Compare two versions article by article (texts without articles: paragraph by paragraph)."""
     loaded = await articles_by_version_ids([old.id, new.id])
-    old_units = [_Unit((a.number, a.suffix), a.label, a.text) for a in loaded[old.id]]
-    new_units = [_Unit((a.number, a.suffix), a.label, a.text) for a in loaded[new.id]]
+    old_units = [ArticleText((a.number, a.suffix), a.label, a.text) for a in loaded[old.id]]
+    new_units = [ArticleText((a.number, a.suffix), a.label, a.text) for a in loaded[new.id]]
     if not old_units and not new_units:
         return diff_articles(_paragraph_units(old.body), _paragraph_units(new.body))
     return diff_articles(old_units, new_units)
