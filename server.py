@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import logging.handlers
 import os
@@ -31,6 +32,7 @@ from resolvers.auth import authenticate
 from resolvers.context import Context, Services
 from resolvers.events import Broadcaster
 from schema import build_schema
+from schema.extensions import ExpectedErrorsFilter
 from schema.http import GraphQLHTTP, client_address
 from settings import Settings, SettingsError
 
@@ -42,21 +44,28 @@ class PendingMigrations(RuntimeError):
 
 
 def configure_logging(settings: Settings) -> None:
+    """Log to `<data dir>/logs/app.log` (rotated) and stderr. Called again for another data dir
+    (tests start several apps in one process), the file handler moves to the new directory."""
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    if any(getattr(h, "_renda", False) for h in root.handlers):
+    path = str((settings.log_dir / "app.log").resolve())
+    ours = [h for h in root.handlers if getattr(h, "_renda", False)]
+    if any(getattr(h, "baseFilename", None) == path for h in ours):
         return
+    for handler in ours:
+        root.removeHandler(handler)
+        handler.close()
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(settings.log_dir / "app.log", maxBytes=10_000_000,
-                                                        backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(formatter)
-    file_handler._renda = True
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=10_000_000, backupCount=5, encoding="utf-8")
     stream = logging.StreamHandler()
-    stream.setFormatter(formatter)
-    stream._renda = True
-    root.addHandler(file_handler)
-    root.addHandler(stream)
+    for handler in (file_handler, stream):
+        handler.setFormatter(formatter)
+        handler._renda = True
+        root.addHandler(handler)
     root.setLevel(logging.INFO)
+    strawberry_log = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, ExpectedErrorsFilter) for f in strawberry_log.filters):
+        strawberry_log.addFilter(ExpectedErrorsFilter())
 
 
 def open_search(settings: Settings):
@@ -103,14 +112,19 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
         return ctx
 
     class Subscriptions(GraphQL):
+        """strawberry's ASGI app, used for WebSocket subscriptions (graphql-transport-ws) only."""
+
         async def get_context(self, request, response) -> Context:
             ctx = await context_for(request)
             ctx.response = response
             return ctx
 
-    strawberry_app = Subscriptions(schema, graphql_ide=None if settings.production else "graphiql",
-                                   subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
-    graphql = GraphQLHTTP(schema, context_for, graphiql=not settings.production, strawberry_app=strawberry_app)
+        def encode_json(self, data: object) -> str:
+            return json.dumps(data, ensure_ascii=False)
+
+    subscriptions = Subscriptions(schema, graphql_ide=None, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+    graphql = GraphQLHTTP(schema, context_for, graphiql=not settings.production, websocket_app=subscriptions,
+                          max_tokens=settings.max_tokens)
 
     async def healthz(request: Request) -> JSONResponse:
         try:
@@ -148,8 +162,8 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600))
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-                WebSocketRoute("/graphql", graphql), Route("/healthz", healthz)],
+        # No method list: GraphQLHTTP answers every method itself (405 with Allow, in JSON).
+        routes=[Route("/graphql", graphql), WebSocketRoute("/graphql", graphql), Route("/healthz", healthz)],
         middleware=middleware, lifespan=lifespan,
     )
     app.state.services = state
@@ -184,16 +198,33 @@ def cmd_serve(args) -> int:
     try:
         app = build_app(settings, migrate=not args.no_migrate, demo=args.demo)
     except SettingsError as error:
-        print(f"配置错误: {error}", file=sys.stderr)
+        print(f"配置错误 (configuration error): {error}", file=sys.stderr)
         return 2
+    if args.no_migrate:
+        # Checked before uvicorn starts, so the refusal is one clear line rather than a lifespan traceback.
+        refusal = _migration_refusal(settings)
+        if refusal:
+            print(f"{refusal}: run `python server.py migrate` first, or start without --no-migrate",
+                  file=sys.stderr)
+            return 3
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", proxy_headers=False,
                             ws="websockets-sansio")
-    try:
-        uvicorn.Server(config).run()
-    except PendingMigrations as error:
-        print(str(error), file=sys.stderr)
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:  # the lifespan failed; uvicorn has logged why
         return 3
     return 0
+
+
+def _migration_refusal(settings: Settings) -> str | None:
+    """Why --no-migrate cannot start on this database, or None."""
+    if not settings.database_url and not (settings.data_dir / "app.db").exists():
+        # Opening the database would create the file; say so instead.
+        return f"there is no database in {settings.data_dir.resolve()} yet"
+    pending = asyncio.run(db.pending_migrations(settings.db_url))
+    if pending:
+        return f"the database needs migrations ({', '.join(pending)})"
+    return None
 
 
 def cmd_schema(args) -> int:

@@ -47,6 +47,19 @@ class ShapeErrors(SchemaExtension):
             result.errors = [self._shape(e) for e in result.errors]
 
 
+class ExpectedErrorsFilter(logging.Filter):
+    """For strawberry's "strawberry.execution" logger, which logs every GraphQL error at ERROR with
+    a stack: keeps unexpected exceptions, drops what clients are told anyway (syntax and validation
+    errors, domain errors such as FORBIDDEN), so app.log shows what needs a developer."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError):
+            return True
+        original = error.original_error
+        return original is not None and not isinstance(original, GraphQLError | DomainError)
+
+
 class MarkExecution(SchemaExtension):
     """Notes on the context that execution began: before it, errors are request errors (HTTP 400)."""
 

@@ -1,24 +1,34 @@
-"""GraphQL over HTTP, per the GraphQL-over-HTTP spec.
+"""GraphQL over HTTP, per the GraphQL-over-HTTP spec (checked by the `graphql-http` audit suite).
 
-POST JSON (and GET for queries only); `application/graphql-response+json` by default with its
-status codes (400 and no `data` for request errors), `application/json` for clients that ask
-for it; a mutation over GET is answered 405 and never run; array batching is refused.
-WebSocket subscriptions (graphql-transport-ws) and GraphiQL go to strawberry's ASGI app.
+POST JSON, and GET for queries only. The response type follows `Accept`:
+`application/graphql-response+json` when the client asks for it, `application/json` otherwise
+(also for `*/*` and a missing header). Three kinds of failure:
+
+- an HTTP request error (bad method, media type, body or parameters) is refused before any
+  GraphQL work with its own status (400, 405, 406, 413, 415), whatever the media type;
+- a GraphQL request error (the document does not parse or validate, the operation cannot be
+  chosen, the variables do not coerce) has no `data`; it is 400 as graphql-response+json and
+  200 as application/json, as the spec asks;
+- field errors during execution come with `data` and status 200.
+
+A mutation over GET is answered 405 and never run; subscriptions are served over WebSocket only;
+array batching is refused. WebSocket connections go to strawberry's ASGI app (graphql-transport-ws).
 """
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from graphql import GraphQLError, OperationType, parse
-from graphql.error import GraphQLSyntaxError
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 log = logging.getLogger("renda.http")
@@ -29,69 +39,136 @@ MAX_BODY = 1_000_000
 
 
 class RequestError(Exception):
+    """An HTTP request error: refused with `status` before any GraphQL work."""
+
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The response media type for an Accept header; None when we can serve none it allows."""
-    if not accept:
-        return GRAPHQL_RESPONSE
-    best, best_q = None, -1.0
+class GraphQLRequestError(Exception):
+    """A GraphQL request error: the document cannot run as asked. Answered without `data`."""
+
+    def __init__(self, errors: list[GraphQLError]):
+        super().__init__(errors[0].message)
+        self.errors = errors
+
+
+# ---- content negotiation ---------------------------------------------------------------------------
+
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
     for part in accept.split(","):
         media, *params = [p.strip() for p in part.split(";")]
+        if not media:
+            continue
         q = 1.0
-        for p in params:
-            if p.startswith("q="):
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    q = float(p[2:])
+                    q = float(value)
                 except ValueError:
                     q = 0.0
-        for candidate, match in ((GRAPHQL_RESPONSE, (GRAPHQL_RESPONSE,)), (JSON, (JSON,)),
-                                 (GRAPHQL_RESPONSE, ("*/*", "application/*"))):
-            if media.lower() in match and q > best_q and q > 0:
-                best, best_q = candidate, q
+        ranges.append((media.lower(), q))
+    return ranges
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when we can serve none it allows.
+
+    An explicit type beats a wildcard at equal quality, graphql-response+json beats json;
+    a wildcard (and a missing header) means application/json, as the spec asks until its
+    "watershed" date.
+    """
+    if accept is None or not accept.strip():
+        return JSON
+    ranges = _accept_ranges(accept)
+    refused = {media for media, q in ranges if q <= 0}
+    best, best_key = None, (0.0, 0)
+    for media, q in ranges:
+        if q <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            candidate, rank = GRAPHQL_RESPONSE, 3
+        elif media == JSON:
+            candidate, rank = JSON, 2
+        elif media in ("*/*", "application/*"):
+            candidate = next((m for m in (JSON, GRAPHQL_RESPONSE) if m not in refused), None)
+            rank = 1
+        else:
+            continue
+        if candidate and (q, rank) > best_key:
+            best, best_key = candidate, (q, rank)
     return best
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether a GET comes from a browser page load: text/html asked for above any JSON type."""
+    if not accept:
+        return False
+    ranges = dict(_accept_ranges(accept))
+    html = ranges.get("text/html", 0.0)
+    return html > 0 and html >= max(ranges.get(GRAPHQL_RESPONSE, 0.0), ranges.get(JSON, 0.0))
+
+
 def dumps(data: Any) -> bytes:
+    """UTF-8 JSON with non-ASCII characters as they are (编辑, not \\u7f16)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _json_param(value: str | None, name: str) -> dict | None:
+# ---- request parameters ------------------------------------------------------------------------------
+
+def _json_param(value: str | None, name: str) -> Any:
     if value is None or value == "":
         return None
     try:
-        parsed = json.loads(value)
-    except ValueError:
+        return json.loads(value)
+    except (ValueError, RecursionError):
         raise RequestError(400, f"`{name}` is not valid JSON") from None
-    if parsed is not None and not isinstance(parsed, dict):
-        raise RequestError(400, f"`{name}` must be a JSON object")
-    return parsed
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise RequestError(413, f"Request body larger than {MAX_BODY} bytes")
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise RequestError(413, f"Request body larger than {MAX_BODY} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise RequestError(400, "The client disconnected before sending the whole body") from None
+    return b"".join(chunks)
 
 
 async def read_params(request: Request) -> dict[str, Any]:
+    """The GraphQL request parameters of a GET (query string) or POST (JSON body)."""
     if request.method == "GET":
         q = request.query_params
         return {"query": q.get("query"), "variables": _json_param(q.get("variables"), "variables"),
                 "operationName": q.get("operationName"),
                 "extensions": _json_param(q.get("extensions"), "extensions")}
     content_type = request.headers.get("content-type", "")
-    media = content_type.split(";")[0].strip().lower()
+    media, *params = [p.strip() for p in content_type.split(";")]
+    media = media.lower()
     if not media:
         raise RequestError(415, "Content-Type is required: application/json")
     if media != JSON:
-        raise RequestError(415, f"Unsupported Content-Type {media}: use application/json")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise RequestError(413, "Request body too large")
-    if not body:
-        raise RequestError(400, "Request body is required")
+        raise RequestError(415, f"Unsupported Content-Type {media}: send application/json")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise RequestError(415, "Request bodies must be UTF-8 encoded (charset=utf-8)")
+    body = await _read_body(request)
+    if not body.strip():
+        raise RequestError(400, "Request body is required: a JSON object with `query`")
     try:
         data = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise RequestError(400, "Request body is not valid JSON") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise RequestError(400, "Request body is not valid UTF-8 JSON") from None
     if isinstance(data, list):
         raise RequestError(400, "Batched requests are not supported: send one operation per request")
     if not isinstance(data, dict):
@@ -101,8 +178,12 @@ async def read_params(request: Request) -> dict[str, Any]:
 
 def check_params(params: dict[str, Any]) -> None:
     query = params.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise RequestError(400, "`query` must be a non-empty string")
+    if query is None:
+        raise RequestError(400, "`query` is required")
+    if not isinstance(query, str):
+        raise RequestError(400, "`query` must be a string")
+    if not query.strip():
+        raise RequestError(400, "`query` must not be empty")
     for name in ("variables", "extensions"):
         if params.get(name) is not None and not isinstance(params[name], dict):
             raise RequestError(400, f"`{name}` must be an object")
@@ -110,98 +191,166 @@ def check_params(params: dict[str, Any]) -> None:
         raise RequestError(400, "`operationName` must be a string")
 
 
-def operation_type(query: str, operation_name: str | None) -> OperationType | None:
-    """The type of the operation a GET would run, to refuse mutations before running anything."""
+def select_operation(query: str, operation_name: str | None, max_tokens: int | None) -> OperationDefinitionNode:
+    """The operation a request would run, found before running anything (to refuse mutations over
+    GET and to report an ambiguous or unknown operation name, which graphql-core would not)."""
     try:
-        document = parse(query)
-    except GraphQLSyntaxError:
-        return None  # reported as a request error by the executor
-    operations = [d for d in document.definitions if hasattr(d, "operation")]
-    if operation_name:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError as error:
+        raise GraphQLRequestError([error]) from None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
-    return operations[0].operation if len(operations) == 1 else None
+        if not operations:
+            raise GraphQLRequestError([GraphQLError(f"Unknown operation named '{operation_name}'.")])
+    if not operations:
+        raise GraphQLRequestError([GraphQLError("The document contains no operation.")])
+    if len(operations) > 1:
+        raise GraphQLRequestError([GraphQLError(
+            "Must provide operation name if query contains multiple operations.")])
+    return operations[0]
 
+
+# ---- the endpoint ------------------------------------------------------------------------------------
 
 class GraphQLHTTP:
-    """The ASGI app mounted at /graphql."""
+    """The ASGI app mounted at /graphql (HTTP and WebSocket)."""
 
     def __init__(self, schema, context_for: Callable[[Any], Awaitable[Any]], *, graphiql: bool,
-                 strawberry_app: GraphQL) -> None:
+                 websocket_app: ASGIApp, max_tokens: int | None = None) -> None:
         self.schema = schema
         self.context_for = context_for
         self.graphiql = graphiql
-        self.strawberry_app = strawberry_app
+        self.websocket_app = websocket_app
+        self.max_tokens = max_tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            await self.strawberry_app(scope, receive, send)
+            await self.websocket_app(scope, receive, send)
             return
         request = Request(scope, receive)
-        if (self.graphiql and request.method == "GET" and "query" not in request.query_params
-                and "text/html" in request.headers.get("accept", "")):
-            await self.strawberry_app(scope, receive, send)
-            return
-        response = await self.handle(request)
+        if self.graphiql and request.method == "GET" and prefers_html(request.headers.get("accept")):
+            # GraphiQL reads `?query=` itself, so a shared link opens in the editor.
+            response: Response = HTMLResponse(get_graphql_ide_html("graphiql"))
+        else:
+            response = await self.handle(request)
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
         media = negotiate(request.headers.get("accept"))
         try:
             if request.method not in ("GET", "POST"):
-                raise RequestError(405, "Use GET for queries or POST", {"Allow": "GET, POST"})
+                raise RequestError(405, "Use POST, or GET for queries", {"Allow": "GET, POST"})
             if media is None:
-                raise RequestError(406, "Acceptable: application/graphql-response+json, application/json")
+                raise RequestError(406, f"Acceptable response types: {GRAPHQL_RESPONSE}, {JSON}")
             params = await read_params(request)
             check_params(params)
-            allowed = {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION,
-                       StrawberryOperationType.SUBSCRIPTION}
-            if request.method == "GET":
-                if operation_type(params["query"], params.get("operationName")) in (
-                        OperationType.MUTATION, OperationType.SUBSCRIPTION):
-                    raise RequestError(405, "Mutations are only allowed over POST", {"Allow": "POST"})
-                allowed = {StrawberryOperationType.QUERY}
+            operation = select_operation(params["query"], params.get("operationName"), self.max_tokens)
+            if operation.operation == OperationType.SUBSCRIPTION:
+                raise GraphQLRequestError([GraphQLError(
+                    "Subscriptions are served over WebSocket (graphql-transport-ws) at this address")])
+            if request.method == "GET" and operation.operation == OperationType.MUTATION:
+                raise RequestError(405, "Mutations are only allowed over POST", {"Allow": "POST"})
         except RequestError as error:
-            return self.error_response(error, media or GRAPHQL_RESPONSE)
+            return self.request_error(error, media or JSON)
+        except GraphQLRequestError as error:
+            return self.respond({"errors": _coded(error.errors)}, 400 if media == GRAPHQL_RESPONSE else 200, media)
+
+        allowed = {StrawberryOperationType.QUERY}
+        if request.method == "POST":
+            allowed.add(StrawberryOperationType.MUTATION)
         context = await self.context_for(request)
         try:
             result = await self.schema.execute(
                 params["query"], variable_values=params.get("variables"), context_value=context,
                 operation_name=params.get("operationName"), allowed_operation_types=allowed,
+                operation_extensions=params.get("extensions"),
             )
-        except Exception as error:  # strawberry raises for a missing or ambiguous operation
-            log.info("request refused before execution: %s", error)
-            return self.error_response(RequestError(400, str(error) or "Bad request"), media)
+        except Exception as error:  # strawberry raises for what select_operation already refused
+            log.warning("request refused before execution: %r", error)
+            return self.request_error(RequestError(400, "The operation cannot be run"), media)
+
+        errors = result.errors or []
+        # Errors raised during execution carry a path; errors without one and without data were
+        # raised before execution began (validation, variable coercion): a GraphQL request error.
+        before_execution = not getattr(context, "execution_started", True) or (
+            result.data is None and bool(errors) and all(e.path is None for e in errors))
         body: dict[str, Any] = {}
-        if result.errors:
-            body["errors"] = [e.formatted for e in result.errors]
-        started = getattr(context, "execution_started", True)
-        if started:
+        if errors:
+            body["errors"] = _coded(errors) if before_execution else [e.formatted for e in errors]
+        if not before_execution:
             body["data"] = result.data
         if result.extensions:
             body["extensions"] = result.extensions
         status = 200
-        if not started and media == GRAPHQL_RESPONSE:
-            status = 400  # a request error: the document did not parse or validate
-        response = Response(dumps(body), status_code=status, media_type=f"{media}; charset=utf-8")
+        if before_execution:
+            if any((e.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR" for e in errors):
+                status = 500
+            elif media == GRAPHQL_RESPONSE:
+                status = 400
+        response = self.respond(body, status, media)
         for key, value in (getattr(context.response, "headers", None) or {}).items():
             response.headers[key] = value
         return response
 
     @staticmethod
-    def error_response(error: RequestError, media: str) -> Response:
+    def respond(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
+        return Response(dumps(body), status_code=status, media_type=f"{media}; charset=utf-8", headers=headers)
+
+    def request_error(self, error: RequestError, media: str) -> Response:
         body = {"errors": [GraphQLError(error.message, extensions={"code": "BAD_REQUEST"}).formatted]}
-        return Response(dumps(body), status_code=error.status, media_type=f"{media}; charset=utf-8",
-                        headers=error.headers)
+        return self.respond(body, error.status, media, error.headers)
+
+
+def _coded(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    """Formatted request errors, with code BAD_REQUEST unless they carry their own."""
+    formatted = []
+    for error in errors:
+        item = error.formatted
+        extensions = dict(item.get("extensions") or {})
+        extensions.setdefault("code", "BAD_REQUEST")
+        item["extensions"] = extensions
+        formatted.append(item)
+    return formatted
+
+
+# ---- client address ----------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted_proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for entry in trusted_proxies:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            log.warning("TRUSTED_PROXIES entry %r is not an address or network; ignored", entry)
+    return tuple(networks)
+
+
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def client_address(request, trusted_proxies: tuple[str, ...]) -> str:
-    """The client's address; forwarded headers count only when the direct peer is a trusted proxy."""
+    """The client's address; X-Forwarded-For counts only when the direct peer is a trusted proxy.
+
+    TRUSTED_PROXIES lists addresses or networks (10.0.0.0/8). Walking the forwarded chain from
+    the nearest hop back, the first address that is not one of our proxies is the client; what
+    lies further left was written by the client and proves nothing.
+    """
     peer = request.client.host if request.client else ""
-    if peer not in trusted_proxies:
+    networks = _networks(trusted_proxies)
+    if not networks or not _is_trusted(peer, networks):
         return peer
-    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
-    # Walk from the nearest hop back; the first address that is not one of our proxies is the client.
+    forwarded = [a.strip() for a in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if a.strip()]
     for address in reversed(forwarded):
-        if address not in trusted_proxies:
-            return address
-    return peer
+        if not _is_trusted(address, networks):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return peer  # a malformed entry from our own proxy: do not store what it says
+    return forwarded[0] if forwarded else peer  # every hop is one of ours: the first is the client
