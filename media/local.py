@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
-from media.storage import NotFoundInStorage, ObjectInfo, clip_range, validate_key
+from media.storage import InvalidKey, NotFoundInStorage, ObjectInfo, clip_range, validate_key
 
 _COPY_CHUNK = 1024 * 1024
 
@@ -63,7 +63,7 @@ class LocalStorage:
         # Defence in depth: validate_key already refuses `..`, but a symlink planted inside the
         # root must not lead outside it either.
         if not data.is_relative_to(self._objects) or not meta.is_relative_to(self._meta):
-            raise NotFoundInStorage(key)
+            raise InvalidKey(key, "leads outside the storage root")
         return data, meta
 
     def _read_meta(self, key: str, meta: Path) -> dict:
