@@ -54,10 +54,10 @@ async def _start_session(ctx, user: User) -> LoginPayload:
     return LoginPayload(token=token, refresh_token=refresh, user=user)
 
 
-async def _check_not_locked(ctx, username: str) -> None:
+async def _check_not_locked(ctx, account: str) -> None:
     s = ctx.settings
     since = now() - timedelta(minutes=s.login_window_minutes)
-    per_account = await LoginFailure.filter(username=username.lower(), created_at__gt=since).count()
+    per_account = await LoginFailure.filter(username=account, created_at__gt=since).count()
     per_address = 0
     if ctx.client_address:
         per_address = await LoginFailure.filter(client_address=ctx.client_address,
@@ -66,20 +66,29 @@ async def _check_not_locked(ctx, username: str) -> None:
         raise RateLimited(f"登录失败次数过多，请{s.login_lock_minutes}分钟后再试")
 
 
+async def find_account(identifier: str) -> User | None:
+    """The user a log-in name means: a username (any letter case) or an e-mail address."""
+    user = await User.filter(username__iexact=identifier).first()
+    if user is None and "@" in identifier:
+        user = await User.filter(email=identifier.lower()).first()
+    return user
+
+
 async def login(ctx, username: str, password: str) -> LoginPayload:
     username = (username or "").strip()
     if not username or not password:
         raise Invalid("username" if not username else "password", "请输入用户名和密码", "REQUIRED")
-    await _check_not_locked(ctx, username)
-    user = await User.filter(username=username).first()
-    if user is None and "@" in username:
-        user = await User.filter(email=username.lower()).first()
+    user = await find_account(username)
+    # Failures count against the account, however it was named (username, other letter case, e-mail),
+    # so alternating the spellings does not multiply the guesses.
+    account = (user.username if user else username).lower()[:64]
+    await _check_not_locked(ctx, account)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        await LoginFailure.create(username=username.lower(), client_address=ctx.client_address[:64])
+        await LoginFailure.create(username=account, client_address=ctx.client_address[:64])
         raise Invalid(None, "用户名或密码错误", "INVALID_CREDENTIALS")
     # A success clears this account's failures, not the address's: guessing many accounts stays limited.
-    await LoginFailure.filter(username=username.lower()).delete()
+    await LoginFailure.filter(username=account).delete()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now()
@@ -126,7 +135,8 @@ async def create_user(username: str, password: str, role: Role, email: str | Non
     for err in policy_errors(password or "", username):
         errors.add(*err)
     if not errors.errors:
-        if await User.filter(username=username).exists():
+        # Names differing only in letter case would pass for one another.
+        if await User.filter(username__iexact=username).exists():
             errors.add("username", "该用户名已被使用", "TAKEN")
         if email and await User.filter(email=email).exists():
             errors.add("email", "该邮箱已注册", "TAKEN")
