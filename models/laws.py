@@ -152,7 +152,7 @@ class RegulationVersion(BaseModel):
 
 
 class RegulationHeading(BaseModel):
-    """编 / 章 / 节 heading of a version; `position` orders headings and articles together."""
+    """编 / 章 / 节 heading of a version. `position` orders headings and articles together."""
 
     version: fields.ForeignKeyRelation[RegulationVersion] = fields.ForeignKeyField(
         "models.RegulationVersion", related_name="headings", on_delete=fields.CASCADE
