@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.base import PUBLIC_READABLE, Status
@@ -86,7 +87,8 @@ async def find_article(ctx, id: int | None = None, slug: str | None = None,
             return article
     article = readable(ctx, article)
     if article is not None and count_view and article.status == Status.PUBLISHED:
-        await Article.filter(id=article.id).update(view_count=article.view_count + 1)
+        # Counted in the database: concurrent readers would otherwise overwrite each other's count.
+        await Article.filter(id=article.id).update(view_count=F("view_count") + 1)
         article.view_count += 1
     return article
 
@@ -240,12 +242,13 @@ async def restore_revision(ctx, revision_id: int) -> Article:
         raise NotFound("修订版本不存在")
     data = revision.snapshot
     column = await Column.filter(id=data.get("column_id")).first()
+    # Tags deleted since the revision are left out rather than refusing the restore; the order stays.
+    existing = set(await Tag.filter(slug__in=data.get("tags", [])).values_list("slug", flat=True))
     fields = ArticleFields(
         title=data.get("title"), subtitle=data.get("subtitle"), summary=data.get("summary"),
         body=data.get("body"), author=data.get("author"), source=data.get("source"),
         column=column.slug if column else None, pinned=data.get("pinned"), featured=data.get("featured"),
-        # Tags deleted since the revision are left out rather than refusing the restore.
-        tags=list(await Tag.filter(slug__in=data.get("tags", [])).values_list("slug", flat=True)),
+        tags=[slug for slug in data.get("tags", []) if slug in existing],
     )
     return await update_article(ctx, revision.article, fields, note=f"恢复至第{revision.number}版")
 
