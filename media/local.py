@@ -91,12 +91,24 @@ class LocalStorage:
                         out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+                written = os.fstat(out.fileno())
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        self._write_meta(meta, {"content_type": content_type, "etag": digest.hexdigest(), "public": public})
+        # The file's size and mtime go into the metadata, so a reader can tell metadata left from an
+        # earlier version (a crash or a concurrent save between the two renames) from current metadata.
+        self._write_meta(
+            meta,
+            {
+                "content_type": content_type,
+                "etag": digest.hexdigest(),
+                "public": public,
+                "size": written.st_size,
+                "mtime_ns": written.st_mtime_ns,
+            },
+        )
 
     def _write_meta(self, meta: Path, values: dict) -> None:
         fd, tmp = tempfile.mkstemp(dir=meta.parent, prefix=".tmp-")
@@ -147,18 +159,31 @@ class LocalStorage:
             raise NotFoundInStorage(key) from None
         if not path.is_file():
             raise NotFoundInStorage(key)
-        values = self._read_meta(key, meta)
+        try:
+            values = self._read_meta(key, meta)
+        except NotFoundInStorage:
+            values = {}
+        etag = values.get("etag")
+        if (values.get("size"), values.get("mtime_ns")) != (st.st_size, st.st_mtime_ns):
+            # Metadata missing or describing other bytes: fall back to a validator from the file.
+            etag = f"{st.st_size:x}-{st.st_mtime_ns:x}"
         return ObjectInfo(
             key=key,
             size=st.st_size,
-            content_type=values["content_type"],
-            etag=values["etag"],
+            content_type=values.get("content_type", "application/octet-stream"),
+            etag=etag,
             modified=datetime.fromtimestamp(st.st_mtime, UTC),
         )
 
     def set_public(self, key: str, public: bool) -> None:
-        _, meta = self._paths(key)
-        values = self._read_meta(key, meta)
+        path, meta = self._paths(key)
+        try:
+            values = self._read_meta(key, meta)
+        except NotFoundInStorage:
+            if not path.is_file():
+                raise
+            values = {"content_type": self.stat(key).content_type}  # metadata lost: recreate it
+            meta.parent.mkdir(parents=True, exist_ok=True)
         if values.get("public") != public:
             self._write_meta(meta, {**values, "public": public})
 

@@ -71,3 +71,22 @@ def test_urls(storage: LocalStorage):
 def test_secret_required(tmp_path: Path):
     with pytest.raises(ValueError):
         LocalStorage(tmp_path, "http://app.test", "")
+
+
+def test_stale_or_missing_metadata_never_gives_a_wrong_etag(storage: LocalStorage):
+    storage.save("a.txt", b"one", "text/plain")
+    meta = storage.root / "meta/a.txt.json"
+    old_meta = meta.read_bytes()
+    first = storage.stat("a.txt").etag
+    storage.save("a.txt", b"two!", "text/plain")
+    meta.write_bytes(old_meta)  # as if the process died between the data and metadata renames
+    info = storage.stat("a.txt")
+    assert info.etag != first
+    assert info.size == 4
+    meta.unlink()
+    info = storage.stat("a.txt")
+    assert info.content_type == "application/octet-stream"
+    assert info.etag
+    assert not storage.is_public("a.txt")
+    storage.set_public("a.txt", True)
+    assert storage.is_public("a.txt")
