@@ -97,8 +97,9 @@ async def publish(ctx, article: Article, publish_at: datetime | None = None) -> 
 
 
 async def _make_public(ctx, article: Article) -> None:
+    # Published now, even if a (future) schedule was set before: the scheduler dates its own.
     article.status = Status.PUBLISHED
-    article.published_at = article.publish_at or now()
+    article.published_at = now()
     article.publish_at = None
     await article.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
     await lifecycle.published(ctx, article)
