@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.users import Role
@@ -74,17 +76,28 @@ PasswordResetRequestResult = result_union("PasswordResetRequestResult", Done)
 PasswordResetConfirmResult = result_union("PasswordResetConfirmResult", Done)
 
 
+# The `input` argument of each mutation, described.
+LoginInputArg = Annotated[LoginInput, strawberry.argument(description="Username (or e-mail address) and password.")]
+TokenRefreshInputArg = Annotated[TokenRefreshInput, strawberry.argument(description="The refresh token to exchange.")]
+RegisterInputArg = Annotated[RegisterInput, strawberry.argument(description="The new citizen account.")]
+PasswordChangeInputArg = Annotated[PasswordChangeInput, strawberry.argument(description="The current and the new password.")]
+PasswordResetRequestInputArg = Annotated[PasswordResetRequestInput, strawberry.argument(
+    description="The e-mail address to send the code to.")]
+PasswordResetConfirmInputArg = Annotated[PasswordResetConfirmInput, strawberry.argument(
+    description="The e-mail address, the mailed code and the new password.")]
+
+
 @strawberry.type
 class AuthMutation:
     @strawberry.mutation(description="Log in with username (or e-mail) and password. Repeated failures lock "
                          "the account and the client address for a while (RATE_LIMITED).",
                          extensions=guard(audit_as="user.login"))
-    async def login(self, info: Info, input: LoginInput) -> LoginResult:
+    async def login(self, info: Info, input: LoginInputArg) -> LoginResult:
         return LoginPayload.of(await auth.login(info.context, input.username, input.password))
 
     @strawberry.mutation(description="Exchange a refresh token for a new token pair; the old refresh token stops working.",
                          extensions=guard())
-    async def token_refresh(self, info: Info, input: TokenRefreshInput) -> LoginResult:
+    async def token_refresh(self, info: Info, input: TokenRefreshInputArg) -> LoginResult:
         return LoginPayload.of(await auth.refresh(info.context, input.refresh_token))
 
     @strawberry.mutation(description="End the current log-in: its access and refresh tokens stop working.",
@@ -93,27 +106,27 @@ class AuthMutation:
         return await auth.logout(info.context)
 
     @strawberry.mutation(description="Register as a citizen (公众) and log in.", extensions=guard())
-    async def register(self, info: Info, input: RegisterInput) -> RegisterResult:
+    async def register(self, info: Info, input: RegisterInputArg) -> RegisterResult:
         payload = await auth.register(info.context, input.username, input.password, input.email, input.phone,
                                       input.display_name or "")
         return LoginPayload.of(payload)
 
     @strawberry.mutation(description="Change one's own password; other log-ins of the account end.",
                          extensions=guard(audit_as="user.password_change"))
-    async def password_change(self, info: Info, input: PasswordChangeInput) -> PasswordChangeResult:
+    async def password_change(self, info: Info, input: PasswordChangeInputArg) -> PasswordChangeResult:
         if info.context.user is None:
             raise Unauthenticated()
         return User.from_model(await auth.change_password(info.context, input.old_password, input.new_password))
 
     @strawberry.mutation(description="Send a reset code to the address if an account has it; the answer is "
                          "the same either way, so it does not reveal who is registered.", extensions=guard())
-    async def password_reset_request(self, info: Info, input: PasswordResetRequestInput) -> PasswordResetRequestResult:
+    async def password_reset_request(self, info: Info, input: PasswordResetRequestInputArg) -> PasswordResetRequestResult:
         await auth.request_password_reset(info.context, input.email)
         return Done(ok=True)
 
     @strawberry.mutation(description="Set a new password with an e-mailed code; every log-in of the account ends.",
                          extensions=guard())
-    async def password_reset_confirm(self, info: Info, input: PasswordResetConfirmInput) -> PasswordResetConfirmResult:
+    async def password_reset_confirm(self, info: Info, input: PasswordResetConfirmInputArg) -> PasswordResetConfirmResult:
         await auth.confirm_password_reset(info.context, input.email, input.code, input.new_password)
         return Done(ok=True)
 

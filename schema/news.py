@@ -409,7 +409,8 @@ class NewsQuery:
         return [Column.from_model(c) for c in await column_ops.all_columns() if c.parent_id is None]
 
     @strawberry.field(description="One column by slug.")
-    async def column(self, info: Info, slug: str) -> Column | None:
+    async def column(self, info: Info, slug: Annotated[str, strawberry.argument(
+            description="The column's URL name, e.g. ren-da-yao-wen (人大要闻).")]) -> Column | None:
         try:
             return Column.from_model(await column_ops.column_by_slug(slug))
         except NotFound:
@@ -437,7 +438,10 @@ class NewsQuery:
     @strawberry.field(description="One article by global ID or slug (old slugs still work). Unpublished articles are "
                       "null except to the newsroom or with a valid `previewToken`. Reading counts a view.")
     async def article(
-        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None,
+        self, info: Info,
+        id: Annotated[strawberry.ID | None, strawberry.argument(description="Global ID of the article.")] = None,
+        slug: Annotated[str | None, strawberry.argument(
+            description="URL name of the article; a former slug finds it too.")] = None,
         preview_token: Annotated[str | None, strawberry.argument(
             description="Token from `articlePreviewTokenCreate`, to show a draft.")] = None,
     ) -> Article | None:
@@ -455,17 +459,39 @@ class NewsQuery:
         return Article.from_model(found) if found else None
 
 
+# The `input` argument of each mutation, described.
+ColumnCreateInputArg = Annotated[ColumnCreateInput, strawberry.argument(description="The new column.")]
+ColumnUpdateInputArg = Annotated[ColumnUpdateInput, strawberry.argument(description="The column and its changed fields.")]
+ColumnDeleteInputArg = Annotated[ColumnDeleteInput, strawberry.argument(description="The column to delete.")]
+TagCreateInputArg = Annotated[TagCreateInput, strawberry.argument(description="The new tag.")]
+ArticleCreateInputArg = Annotated[ArticleCreateInput, strawberry.argument(description="The new draft.")]
+ArticleUpdateInputArg = Annotated[ArticleUpdateInput, strawberry.argument(description="The article and its changed fields.")]
+ArticleSubmitInputArg = Annotated[ArticleSubmitInput, strawberry.argument(
+    description="The draft to submit, with a note for the reviewers.")]
+ArticleReviewInputArg = Annotated[ArticleReviewInput, strawberry.argument(
+    description="The article and the decision on its current review stage.")]
+ArticlePublishInputArg = Annotated[ArticlePublishInput, strawberry.argument(
+    description="The article, and optionally when to publish it.")]
+ArticleUnpublishInputArg = Annotated[ArticleUnpublishInput, strawberry.argument(description="The article to take back, and why.")]
+ArticleArchiveInputArg = Annotated[ArticleArchiveInput, strawberry.argument(description="The article to archive, and why.")]
+ArticleDeleteInputArg = Annotated[ArticleDeleteInput, strawberry.argument(description="The article to delete.")]
+ArticleRevisionRestoreInputArg = Annotated[ArticleRevisionRestoreInput, strawberry.argument(
+    description="The revision to restore.")]
+ArticlePreviewTokenCreateInputArg = Annotated[ArticlePreviewTokenCreateInput, strawberry.argument(
+    description="The article and how long the link stays valid.")]
+
+
 @strawberry.type
 class NewsMutation:
     @strawberry.mutation(description="Create a column (admins only).", extensions=guard(Action.COLUMN_MANAGE))
-    async def column_create(self, info: Info, input: ColumnCreateInput) -> ColumnCreateResult:
+    async def column_create(self, info: Info, input: ColumnCreateInputArg) -> ColumnCreateResult:
         column = await column_ops.create_column(
             info.context, input.name, input.slug, input.parent, input.description, input.position,
             [{"name": s.name, "role": s.role.value} for s in input.review_stages])
         return Column.from_model(column)
 
     @strawberry.mutation(description="Change a column (admins only).", extensions=guard(Action.COLUMN_MANAGE))
-    async def column_update(self, info: Info, input: ColumnUpdateInput) -> ColumnUpdateResult:
+    async def column_update(self, info: Info, input: ColumnUpdateInputArg) -> ColumnUpdateResult:
         column = await m.Column.filter(id=pk_of(input.id, "Column")).first()
         if column is None:
             raise NotFound("栏目不存在")
@@ -475,7 +501,7 @@ class NewsMutation:
         return Column.from_model(await column_ops.update_column(info.context, column, changes))
 
     @strawberry.mutation(description="Delete an empty column (admins only).", extensions=guard(Action.COLUMN_MANAGE))
-    async def column_delete(self, info: Info, input: ColumnDeleteInput) -> ColumnDeleteResult:
+    async def column_delete(self, info: Info, input: ColumnDeleteInputArg) -> ColumnDeleteResult:
         column = await m.Column.filter(id=pk_of(input.id, "Column")).first()
         if column is None:
             raise NotFound("栏目不存在")
@@ -483,52 +509,52 @@ class NewsMutation:
         return Deleted(id=input.id)
 
     @strawberry.mutation(description="Create a tag (newsroom).", extensions=guard(Action.TAG_MANAGE))
-    async def tag_create(self, info: Info, input: TagCreateInput) -> TagCreateResult:
+    async def tag_create(self, info: Info, input: TagCreateInputArg) -> TagCreateResult:
         return Tag.from_model(await tag_ops.create_tag(input.name, input.slug))
 
     @strawberry.mutation(description="Create a draft article (editors).", extensions=guard(Action.ARTICLE_EDIT))
-    async def article_create(self, info: Info, input: ArticleCreateInput) -> ArticleCreateResult:
+    async def article_create(self, info: Info, input: ArticleCreateInputArg) -> ArticleCreateResult:
         return Article.from_model(await ops.create_article(info.context, _article_fields(input)))
 
     @strawberry.mutation(description="Edit an article; every save stores a revision.",
                          extensions=guard(Action.ARTICLE_EDIT))
-    async def article_update(self, info: Info, input: ArticleUpdateInput) -> ArticleUpdateResult:
+    async def article_update(self, info: Info, input: ArticleUpdateInputArg) -> ArticleUpdateResult:
         article = await _article(info, input.id)
         return Article.from_model(await ops.update_article(info.context, article, _article_fields(input)))
 
     @strawberry.mutation(description="Submit a draft for review: DRAFT -> IN_REVIEW.",
                          extensions=guard(Action.ARTICLE_SUBMIT))
-    async def article_submit(self, info: Info, input: ArticleSubmitInput) -> ArticleSubmitResult:
+    async def article_submit(self, info: Info, input: ArticleSubmitInputArg) -> ArticleSubmitResult:
         article = await _article(info, input.id)
         return Article.from_model(await workflow.submit(info.context, article, input.comment))
 
     @strawberry.mutation(description="Approve the current review stage, or send the article back to DRAFT with a "
                          "comment. Only the stage's role may decide.", extensions=guard(Action.ARTICLE_REVIEW))
-    async def article_review(self, info: Info, input: ArticleReviewInput) -> ArticleReviewResult:
+    async def article_review(self, info: Info, input: ArticleReviewInputArg) -> ArticleReviewResult:
         article = await _article(info, input.id)
         return Article.from_model(await workflow.review(info.context, article, input.approve, input.comment))
 
     @strawberry.mutation(description="Publish an article that passed every review stage, now or at `publishAt` "
                          "(chief editors only).", extensions=guard(Action.ARTICLE_PUBLISH))
-    async def article_publish(self, info: Info, input: ArticlePublishInput) -> ArticlePublishResult:
+    async def article_publish(self, info: Info, input: ArticlePublishInputArg) -> ArticlePublishResult:
         article = await _article(info, input.id)
         return Article.from_model(await workflow.publish(info.context, article, input.publish_at))
 
     @strawberry.mutation(description="Unpublish (or unschedule) an article back to DRAFT (chief editors only).",
                          extensions=guard(Action.ARTICLE_PUBLISH))
-    async def article_unpublish(self, info: Info, input: ArticleUnpublishInput) -> ArticleUnpublishResult:
+    async def article_unpublish(self, info: Info, input: ArticleUnpublishInputArg) -> ArticleUnpublishResult:
         article = await _article(info, input.id)
         return Article.from_model(await workflow.unpublish(info.context, article, input.comment))
 
     @strawberry.mutation(description="Archive a published article (chief editors only).",
                          extensions=guard(Action.ARTICLE_ARCHIVE))
-    async def article_archive(self, info: Info, input: ArticleArchiveInput) -> ArticleArchiveResult:
+    async def article_archive(self, info: Info, input: ArticleArchiveInputArg) -> ArticleArchiveResult:
         article = await _article(info, input.id)
         return Article.from_model(await workflow.archive(info.context, article, input.comment))
 
     @strawberry.mutation(description="Delete an unpublished article (chief editors and admins).",
                          extensions=guard(Action.ARTICLE_DELETE))
-    async def article_delete(self, info: Info, input: ArticleDeleteInput) -> ArticleDeleteResult:
+    async def article_delete(self, info: Info, input: ArticleDeleteInputArg) -> ArticleDeleteResult:
         article = await _article(info, input.id)
         await ops.delete_article(info.context, article)
         return Deleted(id=input.id)
@@ -536,13 +562,13 @@ class NewsMutation:
     @strawberry.mutation(description="Restore an earlier revision of an article.",
                          extensions=guard(Action.ARTICLE_EDIT))
     async def article_revision_restore(self, info: Info,
-                                       input: ArticleRevisionRestoreInput) -> ArticleRevisionRestoreResult:
+                                       input: ArticleRevisionRestoreInputArg) -> ArticleRevisionRestoreResult:
         article = await ops.restore_revision(info.context, pk_of(input.revision_id, "ArticleRevision", "revisionId"))
         return Article.from_model(article)
 
     @strawberry.mutation(description="Create an expiring preview link for an unpublished article.",
                          extensions=guard(Action.ARTICLE_PREVIEW_SHARE))
-    async def article_preview_token_create(self, info: Info, input: ArticlePreviewTokenCreateInput
+    async def article_preview_token_create(self, info: Info, input: ArticlePreviewTokenCreateInputArg
                                            ) -> ArticlePreviewTokenCreateResult:
         article = await _article(info, input.id)
         secret, token = await create_preview_token(info.context, article, input.expires_in_hours)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Annotated
 
 import strawberry
 
@@ -30,12 +31,14 @@ async def resolve_nodes(info: Info, ids: list[str]) -> list[Node | None]:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any entity by its global ID; null if it does not exist or the caller may not see it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="Global ID of the entity.")]) -> Node | None:
         return (await resolve_nodes(info, [id]))[0]
 
     @strawberry.field(description="Several entities by global ID, in the same order; null where `node` would be null. "
                       "At most 100 IDs.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(
+            description="Global IDs, at most 100.")]) -> list[Node | None]:
         if len(ids) > 100:
             from resolvers.errors import BadRequest
 

@@ -115,7 +115,8 @@ class UserQuery:
 
     @strawberry.field(description="All accounts, newest first (admins only).",
                       extensions=restricted(Action.USER_READ))
-    async def users(self, info: Info, role: Role | None = None,
+    async def users(self, info: Info,
+                    role: Annotated[Role | None, strawberry.argument(description="Only users of this role.")] = None,
                     search: Annotated[str | None, strawberry.argument(
                         description="Part of a username or display name.")] = None,
                     first: First = None, after: After = None, page: PageNumber = None) -> Connection[User]:
@@ -123,18 +124,23 @@ class UserQuery:
         return Connection.from_page(result, User.from_model)
 
 
+# The `input` argument of each mutation, described.
+UserCreateInputArg = Annotated[UserCreateInput, strawberry.argument(description="The new account.")]
+UserUpdateInputArg = Annotated[UserUpdateInput, strawberry.argument(description="The account and its changes.")]
+
+
 @strawberry.type
 class UserMutation:
     @strawberry.mutation(description="Create an account of any role (admins only).",
                          extensions=guard(Action.USER_MANAGE))
-    async def user_create(self, info: Info, input: UserCreateInput) -> UserCreateResult:
+    async def user_create(self, info: Info, input: UserCreateInputArg) -> UserCreateResult:
         user = await create_user(input.username, input.password, m.Role(input.role.value), input.email,
                                  input.phone, input.display_name or "")
         return User.from_model(user)
 
     @strawberry.mutation(description="Change an account's role, state or name (admins only).",
                          extensions=guard(Action.USER_MANAGE))
-    async def user_update(self, info: Info, input: UserUpdateInput) -> UserUpdateResult:
+    async def user_update(self, info: Info, input: UserUpdateInputArg) -> UserUpdateResult:
         user = await ops.get_user(pk_of(input.id, "User"))
         user = await ops.update_user(info.context, user, m.Role(input.role.value) if input.role else None,
                                      input.is_active, input.display_name)

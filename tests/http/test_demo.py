@@ -1,0 +1,31 @@
+"""`python server.py --demo` loads the demo into an empty data dir, and leaves it alone afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.http.conftest import REPO, LiveClient, server_env, start_server
+
+DEMO_NEWS = REPO / "resolvers" / "demo" / "news.json"
+COUNTS = "{ articles { totalCount } columns { slug } }"
+
+
+@pytest.mark.skipif(not DEMO_NEWS.exists(), reason="resolvers/demo/news.json (the demo content) is not there yet")
+def test_demo_loads_once_into_an_empty_data_dir(tmp_path):
+    data, cwd = tmp_path / "data", tmp_path / "cwd"
+    cwd.mkdir()
+    counts = []
+    for run in ("first", "second"):
+        server = start_server("--data-dir", data, "--demo", env=server_env(), cwd=cwd, data_dir=data,
+                              output=tmp_path / f"{run}.out")
+        try:
+            counts.append(LiveClient(server).ok(COUNTS))
+        finally:
+            server.stop()
+    first, second = counts
+    assert first["articles"]["totalCount"] > 0 and first["columns"]
+    assert second == first
+    log = (data / "logs" / "app.log").read_text(encoding="utf-8")
+    assert log.count("demo content loaded") == 1
+    assert "demo content not loaded" in log
+    assert list(cwd.iterdir()) == []
