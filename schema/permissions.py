@@ -26,37 +26,47 @@ def _target(kwargs: dict[str, Any]) -> str:
     return ""
 
 
+def _operation(python_name: str) -> str:
+    """The audit name of a mutation: `column_create` -> `column.create`, `article_revision_restore` ->
+    `article_revision.restore`; the log tells a deletion from a rename, not only the permission used."""
+    noun, _, verb = python_name.rpartition("_")
+    return f"{noun}.{verb}" if noun else verb
+
+
 class Guard(FieldExtension):
     def __init__(self, action: Action | None = None, audit_as: str | None = None,
                  errors_as_data: bool = True) -> None:
         self.action = action
-        self.audit_as = audit_as or (str(action) if action in AUDITED else None)
+        self.audit_as = audit_as
+        self.audited = audit_as is not None or action in AUDITED
         self.errors_as_data = errors_as_data
 
     async def resolve_async(self, next_, source, info, **kwargs):
         ctx = info.context
         target = _target(kwargs)
+        audit_as = self.audit_as or _operation(info.python_name)
         try:
             if self.action is not None:
                 require(ctx.user, self.action)
             result = await next_(source, info, **kwargs)
         except Invalid as error:
-            await self._audit(ctx, target, "INVALID", error.message)
+            await self._audit(ctx, audit_as, target, "INVALID", error.message)
             if not self.errors_as_data:
                 raise
             return FieldErrors.of(error.errors)
         except (Forbidden, Unauthenticated) as error:
-            await self._audit(ctx, target, "DENIED", error.message)
+            await self._audit(ctx, audit_as, target, "DENIED", error.message)
             raise
         except DomainError as error:
-            await self._audit(ctx, target, "ERROR", error.message)
+            await self._audit(ctx, audit_as, target, "ERROR", error.message)
             raise
-        await self._audit(ctx, target, "OK")
+        # What a create made has no ID in its input: the audit names the new object.
+        await self._audit(ctx, audit_as, target or str(getattr(result, "id", "") or ""), "OK")
         return result
 
-    async def _audit(self, ctx, target: str, result: str, detail: str = "") -> None:
-        if self.audit_as:
-            await audit.record(ctx, self.audit_as, target, result, detail)
+    async def _audit(self, ctx, audit_as: str, target: str, result: str, detail: str = "") -> None:
+        if self.audited:
+            await audit.record(ctx, audit_as, target, result, detail)
 
 
 def guard(action: Action | None = None, audit_as: str | None = None) -> list[FieldExtension]:
