@@ -139,6 +139,8 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         configure_logging(settings)
+        log.info("starting: data dir %s, APP_ENV=%s, search %s, media %s, mail %s", settings.data_dir.resolve(),
+                 settings.app_env, settings.search_backend, settings.media_backend, settings.mail_backend)
         await prepare_database(settings, migrate)
         await db.init_orm(settings.db_url)
         state["services"] = services or open_services(settings)
