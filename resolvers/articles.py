@@ -231,10 +231,6 @@ async def update_article(ctx, article: Article, fields: ArticleFields, note: str
     return article
 
 
-async def revisions(article: Article) -> list[ArticleRevision]:
-    return await ArticleRevision.filter(article_id=article.id).order_by("-number")
-
-
 async def restore_revision(ctx, revision_id: int) -> Article:
     require(ctx.user, Action.ARTICLE_EDIT)
     revision = await ArticleRevision.filter(id=revision_id).select_related("article").first()

@@ -8,7 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from models.news import ArticleTag, Column, Tag
+from models.news import ArticleRevision, ArticleTag, Column, ReviewAction, Tag
 from models.users import User
 
 
@@ -40,6 +40,16 @@ async def _columns_by_parent_id(ids: Sequence[int]) -> list[list[Column]]:
     return grouped(rows, lambda c: c.parent_id, ids)
 
 
+async def _review_actions_by_article_id(ids: Sequence[int]) -> list[list[ReviewAction]]:
+    rows = await ReviewAction.filter(article_id__in=list(set(ids))).order_by("id")
+    return grouped(rows, lambda a: a.article_id, ids)
+
+
+async def _revisions_by_article_id(ids: Sequence[int]) -> list[list[ArticleRevision]]:
+    rows = await ArticleRevision.filter(article_id__in=list(set(ids))).order_by("-number")
+    return grouped(rows, lambda r: r.article_id, ids)
+
+
 class Loaders:
     """Fresh for every request, so nothing cached leaks between users."""
 
@@ -48,6 +58,8 @@ class Loaders:
         self.column_by_id = DataLoader(load_fn=_by_id(Column))
         self.columns_by_parent_id = DataLoader(load_fn=_columns_by_parent_id)
         self.tags_by_article_id = DataLoader(load_fn=_tags_by_article_id)
+        self.review_actions_by_article_id = DataLoader(load_fn=_review_actions_by_article_id)
+        self.revisions_by_article_id = DataLoader(load_fn=_revisions_by_article_id)
         self.extra: dict[str, DataLoader] = {}
 
     def get(self, name: str, load_fn) -> DataLoader:

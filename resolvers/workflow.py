@@ -145,7 +145,3 @@ async def publish_due(services) -> list[Article]:
         await lifecycle.published(services, article)
         published.append(article)
     return published
-
-
-async def trail(article: Article) -> list[ReviewAction]:
-    return await ReviewAction.filter(article_id=article.id).order_by("id")

@@ -196,13 +196,15 @@ class Article(Node):
 
     @strawberry.field(description="Stored versions, newest first (newsroom only).",
                       extensions=restricted(Action.ARTICLE_READ_UNPUBLISHED))
-    async def revisions(self) -> list[ArticleRevision]:
-        return [ArticleRevision.from_model(r) for r in await ops.revisions(self.model)]
+    async def revisions(self, info: Info) -> list[ArticleRevision]:
+        rows = await info.context.loaders.revisions_by_article_id.load(self.model.id)
+        return [ArticleRevision.from_model(r) for r in rows]
 
     @strawberry.field(description="The editorial trail, oldest first (newsroom only).",
                       extensions=restricted(Action.ARTICLE_READ_UNPUBLISHED))
-    async def review_trail(self) -> list[ReviewStep]:
-        return [ReviewStep.from_model(a) for a in await workflow.trail(self.model)]
+    async def review_trail(self, info: Info) -> list[ReviewStep]:
+        rows = await info.context.loaders.review_actions_by_article_id.load(self.model.id)
+        return [ReviewStep.from_model(a) for a in rows]
 
     @classmethod
     def from_model(cls, a: m.Article) -> Article:

@@ -53,12 +53,6 @@ async def make_article(column: Column, title: str | None = None, status: Status 
     return article
 
 
-async def make_articles(column: Column, count: int, **kw) -> list[Article]:
-    """`count` published articles, newest first by a minute each."""
-    base = datetime.now(UTC)
-    return [await make_article(column, published_at=base - timedelta(minutes=i), **kw) for i in range(count)]
-
-
 def http_from(app, address: str) -> httpx.AsyncClient:
     """An HTTP client whose requests come from another client address."""
     transport = httpx.ASGITransport(app=app, client=(address, 50001))

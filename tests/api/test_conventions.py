@@ -9,7 +9,7 @@ from graphql import get_introspection_query
 
 from models.base import Status
 from models.news import Article
-from tests.api.factories import gid, make_article, make_articles, make_column
+from tests.api.factories import gid, make_article, make_column
 
 pytestmark = pytest.mark.db
 
