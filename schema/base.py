@@ -33,7 +33,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
         value = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if not type_name or value <= 0:
+    if not type_name or not 0 < value < 2**63:  # beyond BIGINT nothing can exist
         return None
     return type_name, value
 

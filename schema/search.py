@@ -103,8 +103,10 @@ class SearchQuery:
         self, info: Info,
         query: Annotated[str, strawberry.argument(description="What to look for, up to 200 characters.")],
         kinds: Annotated[list[SearchKind] | None, strawberry.argument(description="Only these kinds.")] = None,
-        filter: SearchFilter | None = None,
-        sort: SearchSort = SearchSort.RELEVANCE,
+        filter: Annotated[SearchFilter | None, strawberry.argument(
+            description="Levels, statuses, regions, issuing bodies, date ranges, in force on a date.")] = None,
+        sort: Annotated[SearchSort, strawberry.argument(
+            description="RELEVANCE by default, or NEWEST / OLDEST.")] = SearchSort.RELEVANCE,
         first: First = None, after: After = None, page: PageNumber = None,
     ) -> SearchConnection:
         result = await ops.run_search(info.context, query, _filter(kinds, filter), s.SearchSort(sort.value), first,
