@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from models.base import Status
-from models.news import PreviewToken
+from models.news import ArticleRevision, PreviewToken
 from resolvers.tokens import now
 from tests.api.factories import gid, make_article, make_column, make_tag
 
@@ -160,7 +160,10 @@ async def test_restore_a_revision(editor):
 async def test_revisions_are_newsroom_only(editor, citizen, anonymous):
     column = await make_column(slug="news")
     article = await make_article(column)
-    revision_id = gid("ArticleRevision", 1)
+    revision = await ArticleRevision.create(article=article, number=1, snapshot={"title": article.title})
+    revision_id = gid("ArticleRevision", revision.id)
+    node = await editor.ok("query($id: ID!) { node(id: $id) { ... on ArticleRevision { title } } }", {"id": revision_id})
+    assert node["node"] == {"title": article.title}
     for client, code in ((citizen, "FORBIDDEN"), (anonymous, "UNAUTHENTICATED")):
         assert await client.error_code(REVISIONS, {"id": gid("Article", article.id)}) == code
         assert await client.error_code(RESTORE, {"id": revision_id}) == code
@@ -202,3 +205,31 @@ async def test_reading_counts_every_view(http, anonymous):
     article = await make_article(column)
     await asyncio.gather(*(anonymous.ok(VIEWS, {"slug": article.slug}) for _ in range(10)))
     assert (await anonymous.ok(VIEWS, {"slug": article.slug}))["article"]["viewCount"] == 11
+
+
+TAG_CREATE = """mutation($name: String!, $slug: String) { tagCreate(input: {name: $name, slug: $slug}) {
+  __typename ... on Tag { slug name } ... on FieldErrors { errors { field code } } } }"""
+DELETE = """mutation($id: ID!) { articleDelete(input: {id: $id}) {
+  __typename ... on Deleted { id } ... on FieldErrors { errors { field code } } } }"""
+
+
+async def test_newsroom_creates_tags(editor, citizen, anonymous):
+    created = (await editor.ok(TAG_CREATE, {"name": "长江日报"}))["tagCreate"]
+    assert created == {"__typename": "Tag", "slug": "chang-jiang-ri-bao", "name": "长江日报"}
+    again = (await editor.ok(TAG_CREATE, {"name": "长江日报", "slug": "chang-jiang-ri-bao"}))["tagCreate"]
+    assert {(e["field"], e["code"]) for e in again["errors"]} == {("name", "TAKEN"), ("slug", "TAKEN")}
+    assert await citizen.error_code(TAG_CREATE, {"name": "公众标签"}) == "FORBIDDEN"
+    assert await anonymous.error_code(TAG_CREATE, {"name": "匿名标签"}) == "UNAUTHENTICATED"
+    assert (await anonymous.ok("{ tags { slug } }"))["tags"] == [{"slug": "chang-jiang-ri-bao"}]
+
+
+async def test_only_unpublished_articles_are_deleted(editor, chief_editor):
+    column = await make_column(slug="news")
+    published = await make_article(column)
+    draft = await make_article(column, status=Status.DRAFT)
+    assert await editor.error_code(DELETE, {"id": gid("Article", draft.id)}) == "FORBIDDEN"
+    refused = (await chief_editor.ok(DELETE, {"id": gid("Article", published.id)}))["articleDelete"]
+    assert refused["errors"] == [{"field": "id", "code": "WRONG_STATUS"}]
+    deleted = (await chief_editor.ok(DELETE, {"id": gid("Article", draft.id)}))["articleDelete"]
+    assert deleted == {"__typename": "Deleted", "id": gid("Article", draft.id)}
+    assert (await chief_editor.ok(ARTICLE_BY_ID, {"id": gid("Article", draft.id)}))["article"] is None
