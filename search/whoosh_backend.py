@@ -1,0 +1,266 @@
+"""The default SearchBackend: a whoosh index directory with the jieba analyzer.
+
+Concurrency: one writer at a time across processes (the directory's write lock, with a
+timeout) and across threads (a threading lock); readers never wait for writers. Searches
+within one process are serialised (pure Python: the GIL would serialise them anyway) and
+check before each search whether another process changed the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import writing
+from whoosh.index import EmptyIndexError, LockError
+
+from .base import (
+    Hit,
+    SearchDocument,
+    SearchError,
+    SearchFilter,
+    SearchKind,
+    SearchResults,
+    SearchSort,
+)
+from .highlight import snippets
+from .index_dir import IndexDirectory
+from .query import ParsedQuery, parse_query
+from .whoosh_match import match, rank
+from .whoosh_schema import build_schema, document_fields
+from .whoosh_state import FacetTable, SearcherState, SegmentArrays
+
+#: Deepest result reachable by paging (offset + limit).
+MAX_WINDOW = 10_000
+
+
+class WhooshBackend:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        lock_timeout: float = 10.0,
+        build_procs: int = 1,
+        build_limitmb: int = 256,
+    ) -> None:
+        """`directory` is created if needed. `lock_timeout`: how long a write waits for
+        another writer before raising SearchError. `build_procs`: processes used by
+        `rebuild()` (whoosh's multiprocessing writer) when greater than one."""
+        self._dir = IndexDirectory(Path(directory))
+        self._lock_timeout = lock_timeout
+        self._build_procs = build_procs
+        self._build_limitmb = build_limitmb
+        self._schema = build_schema()
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.RLock()
+        self._state: SearcherState | None = None
+        self._ix: Any = None  # the whoosh index object of `_ix_name`
+        self._ix_name: str | None = None
+        self._stale = False  # set by our own writes: refresh before the next search
+        self._segment_arrays: dict[str, SegmentArrays] = {}
+        self._facets = FacetTable()
+        self._closed = False
+        if self._dir.current() is None:
+            with self._write_lock, self._dir.write_lock(lock_timeout):
+                if self._dir.current() is None:
+                    self._dir.remove_stale()
+                    build = self._dir.new_build_dir()
+                    windex.create_in(str(build), self._schema)
+                    self._dir.publish(build)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        batch = [document_fields(doc) for doc in docs]
+        if batch:
+            self._write(lambda w: [w.update_document(**fields) for fields in batch])
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if keys:
+            self._write(lambda w: [w.delete_by_term("key", k) for k in keys])
+
+    def delete_by_parent(self, parent_keys: Iterable[str]) -> None:
+        parent_keys = list(parent_keys)
+        if parent_keys:
+            self._write(lambda w: [w.delete_by_term("parent_key", k) for k in parent_keys])
+
+    def clear(self) -> None:
+        self._write(lambda w: None, mergetype=writing.CLEAR)
+
+    def _write(self, apply: Callable[[Any], Any], **commit: Any) -> None:
+        self._check_open()
+        with self._write_lock, self._dir.write_lock(self._lock_timeout):
+            ix = self._open_index(self._current_name())
+            try:
+                writer = ix.writer(timeout=self._lock_timeout)
+            except LockError as exc:
+                raise SearchError("The search index is busy with another update; please try again.") from exc
+            try:
+                apply(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(**commit)
+            ix.close()
+        self._stale = True
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        self._check_open()
+        with self._write_lock, self._dir.write_lock(self._lock_timeout):
+            self._dir.remove_stale()
+            build = self._dir.new_build_dir()
+            try:
+                count = self._build(build, docs, progress)
+                old = self._dir.current()
+                self._dir.publish(build)
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)
+                raise
+            if old:
+                # Readers in other processes keep their open files (POSIX) until they refresh.
+                shutil.rmtree(self._dir.path(old), ignore_errors=True)
+        self._stale = True
+        return count
+
+    def _build(self, build: Path, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None) -> int:
+        ix = windex.create_in(str(build), self._schema)
+        options: dict[str, Any] = {"limitmb": self._build_limitmb}
+        if self._build_procs > 1:
+            options.update(procs=self._build_procs, multisegment=True)
+        writer = ix.writer(**options)
+        seen: set[str] = set()
+        try:
+            for doc in docs:
+                if doc.key in seen:  # the first of duplicate keys wins
+                    continue
+                seen.add(doc.key)
+                writer.add_document(**document_fields(doc))
+                if progress and len(seen) % 1000 == 0:
+                    progress(len(seen))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        ix.close()
+        if progress:
+            progress(len(seen))
+        return len(seen)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._read_lock:
+            return self._fresh_state().searcher.doc_count()
+
+    def search(
+        self,
+        query: str,
+        filter: SearchFilter | None = None,
+        sort: SearchSort = SearchSort.RELEVANCE,
+        offset: int = 0,
+        limit: int = 20,
+        facets: bool = False,
+        highlight: bool = True,
+    ) -> SearchResults:
+        parsed = parse_query(query)
+        offset = max(0, min(int(offset), MAX_WINDOW))
+        limit = max(0, min(int(limit), MAX_WINDOW - offset))
+        with self._read_lock:
+            try:
+                return self._search(parsed, filter, SearchSort(sort), offset, limit, facets, highlight)
+            except OSError:
+                # Another process swapped or merged the index under us: reopen once.
+                self._drop_state()
+                return self._search(parsed, filter, SearchSort(sort), offset, limit, facets, highlight)
+
+    def _search(
+        self,
+        parsed: ParsedQuery,
+        filt: SearchFilter | None,
+        sort: SearchSort,
+        offset: int,
+        limit: int,
+        facets: bool,
+        highlight: bool,
+    ) -> SearchResults:
+        st = self._fresh_state()
+        allowed = st.filter_docs(filt) if filt is not None else None
+        found = match(st, parsed, allowed)
+        if found.query is None and sort == SearchSort.RELEVANCE:
+            sort = SearchSort.NEWEST
+        k = offset + limit
+        if sort == SearchSort.RELEVANCE:
+            page = rank(st, found, k)[offset:]
+        else:
+            page = [(0.0, d) for d in st.top_by_date(found.docs, k, sort == SearchSort.NEWEST)[offset:]]
+        terms = parsed.highlight_terms()
+        hits = []
+        for score, docnum in page:
+            stored = st.stored(docnum)
+            fragments = []
+            if highlight:
+                fragments = snippets(stored.get("body") or "", terms) or snippets(stored.get("title", ""), terms)
+            hits.append(Hit(stored["key"], SearchKind(stored["kind"]), float(score), fragments))
+        return SearchResults(
+            total=len(found.docs),
+            hits=hits,
+            facets=st.facet_counts(found.docs) if facets else None,
+        )
+
+    # -- searcher lifecycle ------------------------------------------------------------------
+
+    def _fresh_state(self) -> SearcherState:
+        self._check_open()
+        st = self._state
+        name = self._current_name()
+        if st is not None and not self._stale and st.name == name and st.searcher.up_to_date():
+            return st
+        self._stale = False
+        # Always a new reader: whoosh's reader reuse (Searcher.refresh) brings merged-away
+        # segments back and keeps stale deletions (whoosh-reloaded 2.7.5).
+        if self._ix is None or self._ix_name != name:
+            self._ix, self._ix_name = self._open_index(name), name
+        searcher = self._ix.searcher()
+        if st is not None:
+            st.close()
+        self._state = SearcherState(searcher, name, self._segment_arrays, self._facets)
+        live = self._state.segment_ids()
+        for segid in list(self._segment_arrays):
+            if segid not in live:
+                del self._segment_arrays[segid]
+        return self._state
+
+    def _drop_state(self) -> None:
+        if self._state is not None:
+            with contextlib.suppress(OSError):
+                self._state.close()
+            self._state = None
+
+    def _current_name(self) -> str:
+        name = self._dir.current()
+        if name is None:
+            raise SearchError("The search index is missing; an administrator must rebuild it (reindex).")
+        return name
+
+    def _open_index(self, name: str) -> Any:
+        try:
+            return windex.open_dir(str(self._dir.path(name)), schema=self._schema)
+        except (EmptyIndexError, OSError) as exc:
+            raise SearchError("The search index cannot be opened; an administrator must rebuild it (reindex).") from exc
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SearchError("The search service is shut down.")
+
+    def close(self) -> None:
+        with self._read_lock:
+            self._drop_state()
+            self._ix = None
+            self._segment_arrays.clear()
+            self._closed = True

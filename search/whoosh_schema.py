@@ -1,0 +1,104 @@
+"""The whoosh schema and how a SearchDocument maps onto it.
+
+Text fields carry character-offset positions (see analyzer). Filters and facets are
+served from columns read once per segment (see whoosh_state), so the ID fields are
+indexed for term lookups only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from whoosh import columns, fields
+
+from .analyzer import chinese_analyzer
+from .base import SearchDocument
+
+TEXT_FIELDS = ("title", "body", "extra")
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "extra": 1.5}
+FILTER_FIELDS = {  # SearchFilter attribute -> indexed ID field
+    "kinds": "kind",
+    "levels": "level",
+    "statuses": "status",
+    "regions": "region",
+    "issuing_bodies": "issuing_body",
+    "group_keys": "group_key",
+}
+NO_TIMESTAMP = -(2**62)
+_SEP = "\x1f"
+
+
+def build_schema() -> fields.Schema:
+    analyzer = chinese_analyzer()
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True),
+        kind=fields.ID(stored=True),
+        level=fields.ID,
+        status=fields.ID,
+        region=fields.ID,
+        issuing_body=fields.ID,
+        parent_key=fields.ID,
+        group_key=fields.ID,
+        title=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
+        body=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
+        extra=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
+        # "kind\x1flevel\x1fstatus\x1fregion\x1fyear": the facet values, few distinct.
+        facets=fields.COLUMN(columns.RefBytesColumn()),
+        promulgated=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        effective_from=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        effective_to=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        sort_ts=fields.COLUMN(columns.NumericColumn("q", default=NO_TIMESTAMP)),
+    )
+
+
+def day_number(d: date | None) -> int:
+    """20240131 for 2024-01-31; 0 for None."""
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
+
+
+def _timestamp(doc: SearchDocument) -> int:
+    moment = doc.published_at
+    if moment is None and doc.promulgated_on is not None:
+        moment = datetime.combine(doc.promulgated_on, time(), tzinfo=UTC)
+    if moment is None:
+        return NO_TIMESTAMP
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def facet_values(doc: SearchDocument) -> tuple[str, ...]:
+    year = doc.year
+    for moment in (doc.published_at, doc.promulgated_on, doc.effective_from):
+        if year is None and moment is not None:
+            year = moment.year
+    return (str(doc.kind), doc.level or "", doc.status or "", doc.region or "", str(year or ""))
+
+
+def encode_facets(values: tuple[str, ...]) -> bytes:
+    return _SEP.join(v.replace(_SEP, " ") for v in values).encode("utf-8")
+
+
+def decode_facets(raw: bytes) -> tuple[str, ...]:
+    return tuple(raw.decode("utf-8").split(_SEP))
+
+
+def document_fields(doc: SearchDocument) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "key": doc.key,
+        "kind": str(doc.kind),
+        "title": doc.title or "",
+        "body": doc.body or "",
+        "extra": doc.extra_terms or "",
+        "facets": encode_facets(facet_values(doc)),
+        "promulgated": day_number(doc.promulgated_on),
+        "effective_from": day_number(doc.effective_from),
+        "effective_to": day_number(doc.effective_to),
+        "sort_ts": _timestamp(doc),
+    }
+    for name in ("level", "status", "region", "issuing_body", "parent_key", "group_key"):
+        value = getattr(doc, name)
+        if value:
+            out[name] = value
+    return out
