@@ -72,4 +72,5 @@ def _render(text: str, a: int, b: int, matches: list[tuple[int, int]]) -> str:
     out.append(html.escape(text[pos:b]))
     if b < len(text):
         out.append("…")
-    return "".join(out)
+    # Adjacent terms (代表 + 建议) read as one mark; escaped text never contains "</em><em>".
+    return "".join(out).replace("</em><em>", "")

@@ -31,9 +31,10 @@ from .base import (
 from .highlight import snippets
 from .index_dir import IndexDirectory
 from .query import ParsedQuery, parse_query
-from .whoosh_match import match, rank
+from .whoosh_match import match
 from .whoosh_schema import build_schema, document_fields
-from .whoosh_state import FacetTable, SearcherState, SegmentArrays
+from .whoosh_segment import LRU, FacetTable, SegmentData
+from .whoosh_state import SearcherState
 
 #: Deepest result reachable by paging (offset + limit).
 MAX_WINDOW = 10_000
@@ -47,10 +48,12 @@ class WhooshBackend:
         lock_timeout: float = 10.0,
         build_procs: int = 1,
         build_limitmb: int = 256,
+        cache_entries: int = 2_000_000,
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
         another writer before raising SearchError. `build_procs`: processes used by
-        `rebuild()` (whoosh's multiprocessing writer) when greater than one."""
+        `rebuild()` (whoosh's multiprocessing writer) when greater than one.
+        `cache_entries`: bound on cached docset and term-table entries (about 60 bytes each)."""
         self._dir = IndexDirectory(Path(directory))
         self._lock_timeout = lock_timeout
         self._build_procs = build_procs
@@ -62,8 +65,9 @@ class WhooshBackend:
         self._ix: Any = None  # the whoosh index object of `_ix_name`
         self._ix_name: str | None = None
         self._stale = False  # set by our own writes: refresh before the next search
-        self._segment_arrays: dict[str, SegmentArrays] = {}
+        self._segments: dict[str, SegmentData] = {}
         self._facets = FacetTable()
+        self._cache = LRU(cache_entries)
         self._closed = False
         if self._dir.current() is None:
             with self._write_lock, self._dir.write_lock(lock_timeout):
@@ -156,7 +160,7 @@ class WhooshBackend:
 
     def count(self) -> int:
         with self._read_lock:
-            return self._fresh_state().searcher.doc_count()
+            return self._fresh_state().doc_count
 
     def search(
         self,
@@ -190,25 +194,22 @@ class WhooshBackend:
         highlight: bool,
     ) -> SearchResults:
         st = self._fresh_state()
-        allowed = st.filter_docs(filt) if filt is not None else None
-        found = match(st, parsed, allowed)
-        if found.query is None and sort == SearchSort.RELEVANCE:
-            sort = SearchSort.NEWEST
+        found = match(st, parsed, filt)
         k = offset + limit
-        if sort == SearchSort.RELEVANCE:
-            page = rank(st, found, k)[offset:]
-        else:
-            page = [(0.0, d) for d in st.top_by_date(found.docs, k, sort == SearchSort.NEWEST)[offset:]]
+        if sort == SearchSort.RELEVANCE and found.terms:
+            page = st.top_scored(found.docs, found.terms, k, found.counts, found.words)[offset:]
+        else:  # no words to rank by: newest first
+            page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]
         terms = parsed.highlight_terms()
         hits = []
-        for score, docnum in page:
-            stored = st.stored(docnum)
+        for score, view, docnum in page:
+            stored = st.stored(view, docnum)
             fragments = []
             if highlight:
                 fragments = snippets(stored.get("body") or "", terms) or snippets(stored.get("title", ""), terms)
             hits.append(Hit(stored["key"], SearchKind(stored["kind"]), float(score), fragments))
         return SearchResults(
-            total=len(found.docs),
+            total=found.total,
             hits=hits,
             facets=st.facet_counts(found.docs) if facets else None,
         )
@@ -219,21 +220,22 @@ class WhooshBackend:
         self._check_open()
         st = self._state
         name = self._current_name()
-        if st is not None and not self._stale and st.name == name and st.searcher.up_to_date():
+        if st is not None and not self._stale and st.name == name and st.up_to_date(self._ix):
             return st
         self._stale = False
-        # Always a new reader: whoosh's reader reuse (Searcher.refresh) brings merged-away
-        # segments back and keeps stale deletions (whoosh-reloaded 2.7.5).
         if self._ix is None or self._ix_name != name:
             self._ix, self._ix_name = self._open_index(name), name
-        searcher = self._ix.searcher()
+        # Always a new reader: whoosh's reader reuse (Searcher.refresh) brings merged-away
+        # segments back and keeps stale deletions (whoosh-reloaded 2.7.5). Unchanged
+        # segments keep their data and caches anyway (keyed by segment id).
+        reader = self._ix.reader()
         if st is not None:
             st.close()
-        self._state = SearcherState(searcher, name, self._segment_arrays, self._facets)
+        self._state = SearcherState(reader, name, self._segments, self._facets, self._cache)
         live = self._state.segment_ids()
-        for segid in list(self._segment_arrays):
+        for segid in list(self._segments):
             if segid not in live:
-                del self._segment_arrays[segid]
+                del self._segments[segid]
         return self._state
 
     def _drop_state(self) -> None:
@@ -262,5 +264,6 @@ class WhooshBackend:
         with self._read_lock:
             self._drop_state()
             self._ix = None
-            self._segment_arrays.clear()
+            self._segments.clear()
+            self._cache.clear()
             self._closed = True

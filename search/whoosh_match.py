@@ -1,74 +1,80 @@
-"""From a parsed query to the matched documents and their order.
+"""From a parsed query to the matched documents (per segment) and their order.
 
 Words: a document must have all of them when there are one or two, at least half of
-them (rounded up) when there are more, and if nothing qualifies, any of them. Quoted
-phrases are always required; excluded words and phrases always removed. Ranking is
-BM25F (title boosted), times a coordination factor (share of the words present, squared)
-so documents with all the words come first; it re-ranks a pool of the best BM25F hits.
+them (rounded up) when there are more, and if no document qualifies, any of them.
+Quoted phrases are always required; excluded words and phrases always removed; so are
+deleted documents. Ranking is BM25F (title boosted) times a coordination factor, the
+squared share of the words a document has, so documents with all the words come first.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
+from .base import SearchFilter
 from .query import ParsedQuery
 from .whoosh_state import SearcherState
-
-#: Candidates scored by BM25F before the coordination factor re-ranks them.
-MIN_POOL = 50
 
 
 @dataclass
 class Match:
-    docs: set[int]
-    query: wq.Query | None  # None: nothing to score, order by date
-    counts: Counter | None = None  # words present per document, when not all are required
+    docs: list[set[int]]  # per segment view, local document numbers
+    terms: list[str] = field(default_factory=list)  # what to score; empty: order by date
+    counts: list[Counter] | None = None  # words present per document, when not all are required
     words: int = 0
 
+    @property
+    def total(self) -> int:
+        return sum(map(len, self.docs))
 
-def match(st: SearcherState, parsed: ParsedQuery, allowed: set[int] | None) -> Match:
-    excluded: set[int] = set()
-    for word in parsed.excluded_words:
-        excluded |= st.word_docs(word)
-    for phrase in parsed.excluded_phrases:
-        excluded |= st.phrase_docs(phrase)
+
+def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> Match:
+    if filt is not None and filt.is_empty():
+        filt = None
+    views = st.views
+    allowed = [st.filter_docs(v, filt) for v in views]
+    excluded = []
+    for v in views:
+        out = set(v.deleted)
+        for word in parsed.excluded_words:
+            out |= st.word_docs(v, word)
+        for phrase in parsed.excluded_phrases:
+            out |= st.phrase_docs(v, phrase)
+        excluded.append(out)
     if parsed.is_empty:
         # An empty query matches nothing, unless a filter browses.
-        return Match((allowed - excluded) if allowed is not None else set(), None)
-    required = [st.phrase_docs(p) for p in parsed.phrases]
-    if allowed is not None:
-        required.append(allowed)
-    optional = [st.word_docs(w) for w in parsed.words]
-    n = len(optional)
+        if filt is None:
+            return Match([set() for _ in views])
+        return Match([a - x for a, x in zip(allowed, excluded, strict=True)])  # type: ignore[operator]
+    terms = st.scoring_terms(parsed.words, parsed.phrases)
+    required = []
+    for v, a in zip(views, allowed, strict=True):
+        sets = [st.phrase_docs(v, p) for p in parsed.phrases]
+        if a is not None:
+            sets.append(a)
+        required.append(sets)
+    optional = [[st.word_docs(v, w) for w in parsed.words] for v in views]
+    n = len(parsed.words)
     if n <= 2:
-        docs = _intersect(optional + required) - excluded
-        if docs or n < 2:
-            return Match(docs, st.scoring_query(parsed.words, parsed.phrases, strict=True))
-    base = _intersect(required) if required else None
-    counts: Counter = Counter()
-    for word_docs in optional:
-        counts.update(word_docs if base is None else word_docs & base)
-    for d in excluded & counts.keys():
-        del counts[d]
+        docs = [_intersect(o + r) - x for o, r, x in zip(optional, required, excluded, strict=True)]
+        if n < 2 or any(docs):
+            return Match(docs, terms)
+    counts = []
+    for o, r, x in zip(optional, required, excluded, strict=True):
+        base = _intersect(r) if r else None
+        c: Counter = Counter()
+        for word_docs in o:
+            c.update(word_docs if base is None else word_docs & base)
+        for d in x & c.keys():
+            del c[d]
+        counts.append(c)
     need = math.ceil(n / 2) if n > 2 else 1
-    docs = {d for d, c in counts.items() if c >= need} or set(counts)
-    return Match(docs, st.scoring_query(parsed.words, parsed.phrases, strict=False), counts, n)
-
-
-def rank(st: SearcherState, m: Match, k: int) -> list[tuple[float, int]]:
-    """The best `k` matched documents as (score, docnum), best first."""
-    assert m.query is not None
-    if m.counts is None:
-        return st.top_scored(m.query, m.docs, k)
-    pool = st.top_scored(m.query, m.docs, max(2 * k, MIN_POOL))
-    counts, n = m.counts, m.words
-    rescored = [(score * (counts[d] / n) ** 2, d) for score, d in pool]
-    rescored.sort(key=lambda item: (-item[0], item[1]))
-    return rescored[:k]
+    docs = [{d for d, k in c.items() if k >= need} for c in counts]
+    if not any(docs):
+        docs = [set(c) for c in counts]
+    return Match(docs, terms, counts, n)
 
 
 def _intersect(sets: list[set[int]]) -> set[int]:

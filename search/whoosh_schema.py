@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import columns, fields
 
 from .analyzer import chinese_analyzer
-from .base import SearchDocument
+from .base import FACET_NAMES, SearchDocument
 
 TEXT_FIELDS = ("title", "body", "extra")
 FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "extra": 1.5}
@@ -25,8 +25,8 @@ FILTER_FIELDS = {  # SearchFilter attribute -> indexed ID field
     "issuing_bodies": "issuing_body",
     "group_keys": "group_key",
 }
+FACET_COLUMNS = tuple(f"facet_{name}" for name in FACET_NAMES)
 NO_TIMESTAMP = -(2**62)
-_SEP = "\x1f"
 
 
 def build_schema() -> fields.Schema:
@@ -43,8 +43,8 @@ def build_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
         body=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
         extra=fields.TEXT(analyzer=analyzer, phrase=True, stored=True),
-        # "kind\x1flevel\x1fstatus\x1fregion\x1fyear": the facet values, few distinct.
-        facets=fields.COLUMN(columns.RefBytesColumn()),
+        # The facet values (few distinct ones each), read in bulk per segment.
+        **{name: fields.COLUMN(columns.RefBytesColumn()) for name in FACET_COLUMNS},
         promulgated=fields.COLUMN(columns.NumericColumn("i", default=0)),
         effective_from=fields.COLUMN(columns.NumericColumn("i", default=0)),
         effective_to=fields.COLUMN(columns.NumericColumn("i", default=0)),
@@ -76,14 +76,6 @@ def facet_values(doc: SearchDocument) -> tuple[str, ...]:
     return (str(doc.kind), doc.level or "", doc.status or "", doc.region or "", str(year or ""))
 
 
-def encode_facets(values: tuple[str, ...]) -> bytes:
-    return _SEP.join(v.replace(_SEP, " ") for v in values).encode("utf-8")
-
-
-def decode_facets(raw: bytes) -> tuple[str, ...]:
-    return tuple(raw.decode("utf-8").split(_SEP))
-
-
 def document_fields(doc: SearchDocument) -> dict[str, Any]:
     out: dict[str, Any] = {
         "key": doc.key,
@@ -91,7 +83,7 @@ def document_fields(doc: SearchDocument) -> dict[str, Any]:
         "title": doc.title or "",
         "body": doc.body or "",
         "extra": doc.extra_terms or "",
-        "facets": encode_facets(facet_values(doc)),
+        **{name: value.encode("utf-8") for name, value in zip(FACET_COLUMNS, facet_values(doc), strict=True)},
         "promulgated": day_number(doc.promulgated_on),
         "effective_from": day_number(doc.effective_from),
         "effective_to": day_number(doc.effective_to),

@@ -1,0 +1,89 @@
+"""The citizen query syntax: words, "phrases", -exclusions; never an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.base import MAX_QUERY_LENGTH
+from search.query import MAX_WORDS, clean, parse_query
+
+
+def test_words_drop_stop_words():
+    q = parse_query("请问单位答复代表建议的期限是多少？")
+    assert q.words == ["单位", "答复", "代表建议", "期限"]
+    assert not q.phrases and not q.is_empty
+
+
+def test_phrases_keep_every_word_and_offsets():
+    q = parse_query('人大 "代表建议的办理"')
+    assert q.words == ["人大"]
+    (phrase,) = q.phrases
+    assert phrase.text == "代表建议的办理"
+    assert phrase.words == (("代表建议", 0), ("的", 4), ("办理", 5))
+
+
+def test_single_word_phrase_is_a_required_word():
+    q = parse_query('"代表建议"')
+    assert q.words == ["代表建议"] and not q.phrases
+
+
+@pytest.mark.parametrize("quotes", ["“”", "「」", "『』", "＂＂"])
+def test_chinese_quotes(quotes):
+    q = parse_query(f"{quotes[0]}代表建议的办理{quotes[1]}")
+    assert [p.text for p in q.phrases] == ["代表建议的办理"]
+
+
+def test_exclusions():
+    q = parse_query('人大代表 -选举 -"罢免案的提出" 任期')
+    assert q.words == ["人大代表", "任期"]
+    assert q.excluded_words == ["选举"]
+    assert [p.text for p in q.excluded_phrases] == ["罢免案的提出"]
+
+
+def test_minus_inside_a_word_is_not_an_exclusion():
+    q = parse_query("covid-19 防控")
+    assert q.excluded_words == [] and "防控" in q.words
+
+
+def test_exclusions_alone_are_empty():
+    assert parse_query("-选举").is_empty
+
+
+def test_traditional_query_is_simplified():
+    assert parse_query("勞動合同 試用期").words == ["劳动合同", "试用期"]
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ('"代表建议', ["代表建议"]),
+        ('代表建议 "', ["代表建议"]),
+        ("AND OR (", []),
+        ("代表建议 AND 期限 OR (", ["代表建议", "期限"]),
+        ("((代表建议))", ["代表建议"]),
+        ("-", []),
+        ("- 代表建议", ["代表建议"]),
+        ("代表\x00建议\x1b", ["代表", "建议"]),
+        ("\u202e代表建议\u200b", ["代表建议"]),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_malformed_queries_degrade(raw, words):
+    assert parse_query(raw).words == words
+
+
+def test_length_limit():
+    assert len(clean("啊" * 10_000)) == MAX_QUERY_LENGTH
+    q = parse_query("的" * (MAX_QUERY_LENGTH - 4) + " 期限 代表建议")
+    assert q.words == ["期限"]
+
+
+def test_word_limit():
+    q = parse_query(" ".join(f"词{i}" for i in range(40)))
+    assert len(q.words) <= MAX_WORDS
+
+
+def test_highlight_terms_longest_first():
+    q = parse_query('代表 "代表建议的办理"')
+    assert q.highlight_terms() == ["代表建议的办理", "代表"]
