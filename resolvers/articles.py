@@ -13,7 +13,7 @@ from models.users import User
 from resolvers import lifecycle
 from resolvers.columns import all_columns, descendant_ids
 from resolvers.errors import Collector, Conflict, NotFound
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, page_size, paginate
 from resolvers.permissions import Action, can, require
 from resolvers.preview import article_for_preview
 from resolvers.sanitize import sanitize_html
@@ -69,6 +69,21 @@ async def list_articles(ctx, column: str | None = None, tag: str | None = None,
     if featured is not None:
         query = query.filter(featured=featured)
     return await paginate(query, ordering, first, after, page)
+
+
+# Nested column feeds (`columns { articles }`) up to this depth load in one batch for all columns.
+BATCHED_FEED_DEPTH = 100
+
+
+async def column_articles(ctx, column: Column, first: int | None = None, after: str | None = None,
+                          page: int | None = None) -> Page:
+    """A column's public feed, like `list_articles(column=...)`; the first pages of many columns load
+    together, so listing every column with its latest articles costs the same few queries."""
+    size = page_size(first)
+    offset = ((page or 1) - 1) * size
+    if after is None and (page is None or page >= 1) and offset + size <= BATCHED_FEED_DEPTH:
+        return await ctx.loaders.feeds_by_column_id.load((column.id, size, offset, page))
+    return await list_articles(ctx, column=column.slug, first=first, after=after, page=page)
 
 
 async def find_article(ctx, id: int | None = None, slug: str | None = None,

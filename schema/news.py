@@ -72,7 +72,7 @@ class Column(Node):
     @strawberry.field(description="Published articles of this column and its sub-columns, pinned first, newest first.")
     async def articles(self, info: Info, first: First = None, after: After = None,
                        page: PageNumber = None) -> Connection[Article]:
-        result = await ops.list_articles(info.context, column=self.model.slug, first=first, after=after, page=page)
+        result = await ops.column_articles(info.context, self.model, first=first, after=after, page=page)
         return Connection.from_page(result, Article.from_model)
 
     @strawberry.field(description="Canonical address of the column page on the website.")

@@ -72,3 +72,55 @@ async def test_nodes_queries_do_not_grow_with_ids(editor, newsroom):
     small = await queries_of(editor, NODES, {"ids": ids(2)})
     large = await queries_of(editor, NODES, {"ids": ids(30)})
     assert small == large
+
+
+COLUMN_FEEDS = """{ columns { slug articles(first: 3) { totalCount totalPages pageInfo { hasNextPage endCursor }
+  edges { cursor node { title column { name } } } }
+  children { slug articles(first: 2) { totalCount edges { node { title } } } } } }"""
+ROOT_FEED = """query($slug: String!, $first: Int) { articles(column: $slug, first: $first) {
+  totalCount totalPages pageInfo { hasNextPage endCursor } edges { cursor node { title } } } }"""
+
+
+async def test_column_feeds_queries_do_not_grow_with_columns(anonymous):
+    async def columns_with_articles(count: int) -> None:
+        for _ in range(count):
+            top = await make_column()
+            await make_article(top)
+            for _ in range(2):
+                child = await make_column(parent=top)
+                for _ in range(3):
+                    await make_article(child)
+
+    await columns_with_articles(2)
+    small = await queries_of(anonymous, COLUMN_FEEDS)
+    await columns_with_articles(5)
+    large = await queries_of(anonymous, COLUMN_FEEDS)
+    assert small == large
+
+
+async def test_column_feeds_match_the_articles_list(anonymous):
+    top = await make_column(slug="top")
+    await make_article(top, title="置顶", pinned=True)
+    for i in range(2):
+        child = await make_column(slug=f"child-{i}", parent=top)
+        for j in range(4):
+            await make_article(child, title=f"子栏目{i}-{j}")
+    await make_article(await make_column(slug="child-0-0", parent=child), title="孙栏目")
+    tree = (await anonymous.ok(COLUMN_FEEDS))["columns"]
+    assert [c["slug"] for c in tree] == ["top"]
+    nested = tree[0]["articles"]
+    direct = (await anonymous.ok(ROOT_FEED, {"slug": "top", "first": 3}))["articles"]
+    assert nested["totalCount"] == direct["totalCount"] == 10
+    assert nested["totalPages"] == direct["totalPages"] == 4
+    assert nested["pageInfo"] == direct["pageInfo"]
+    assert [(e["cursor"], e["node"]["title"]) for e in nested["edges"]] == [
+        (e["cursor"], e["node"]["title"]) for e in direct["edges"]]
+    assert nested["edges"][0]["node"]["title"] == "置顶"
+    for child in tree[0]["children"]:
+        direct = (await anonymous.ok(ROOT_FEED, {"slug": child["slug"], "first": 2}))["articles"]
+        assert child["articles"]["totalCount"] == direct["totalCount"]
+        assert child["articles"]["edges"] == [{"node": e["node"]} for e in direct["edges"]]
+    # The cursor of the nested list continues in the root list.
+    rest = (await anonymous.ok("""query($after: String) { column(slug: "top") { articles(first: 10, after: $after) {
+      edges { node { title } } } } }""", {"after": nested["pageInfo"]["endCursor"]}))["column"]["articles"]["edges"]
+    assert len(rest) == 7
