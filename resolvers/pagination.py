@@ -75,6 +75,22 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
         raise BadRequest("after 不是有效的游标") from None
 
 
+def _check_types(query: QuerySet, ordering: list[str], values: list[Any]) -> None:
+    """A cursor's values must fit the fields they compare with: a tampered one is a bad request,
+    not a database error."""
+    fields_map = query.model._meta.fields_map
+    for spec, value in zip(ordering, values, strict=True):
+        field = fields_map.get(spec.lstrip("-"))
+        expected = {bool: bool, int: int, datetime: datetime, str: str}.get(getattr(field, "field_type", None))
+        if expected is None or value is None:
+            continue
+        ok = isinstance(value, expected) and (expected is bool or not isinstance(value, bool))
+        if expected is datetime:
+            ok = ok and value.tzinfo is not None
+        if not ok:
+            raise BadRequest("after 不是有效的游标")
+
+
 def _after(ordering: list[str], values: list[Any]) -> Q:
     """Rows strictly after `values` in `ordering` (fields prefixed '-' descend)."""
     clauses = []
@@ -104,6 +120,7 @@ async def paginate(query: QuerySet, ordering: list[str], first: int | None = Non
         has_previous = page > 1
     elif after:
         values = decode_cursor(after, len(ordering))
+        _check_types(query, ordering, values)
         rows = await ordered.filter(_after(ordering, values)).limit(size + 1)
         has_previous = True
     else:

@@ -241,3 +241,11 @@ async def test_every_type_field_and_argument_is_described(anonymous):
                 if not (a["description"] or "").strip():
                     missing.append(f"{t['name']}.{f['name']}({a['name']})")
     assert missing == []
+
+
+async def test_tampered_cursors_are_bad_requests(anonymous, editor, feed):
+    from resolvers.pagination import encode_cursor
+
+    for values in (["yes", "not-a-date", "x"], [True, 5, 1], [True, datetime(2024, 1, 1, tzinfo=UTC), "1"], [1, 2]):
+        assert await anonymous.error_code(PAGE, {"after": encode_cursor(values)}) == "BAD_REQUEST", values
+    assert await editor.error_code(STAFF_PAGE, {"after": encode_cursor(["2024", 1])}) == "BAD_REQUEST"
