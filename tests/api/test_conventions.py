@@ -132,10 +132,10 @@ async def test_denials_carry_a_code(anonymous, citizen, editor):
 
 
 async def test_unknown_and_malformed_ids_are_null(anonymous):
-    for bad in ("nonsense", gid("Article", 999), gid("NoSuchType", 1), ""):
+    for bad in ("nonsense", gid("Article", 999), gid("NoSuchType", 1), "", gid("Article", 10**20), gid("Article", -1)):
         assert (await anonymous.ok("query($id: ID!) { node(id: $id) { id } }", {"id": bad}))["node"] is None
-    assert (await anonymous.ok("query($id: ID!) { article(id: $id) { id } }",
-                               {"id": gid("Column", 1)}))["article"] is None
+    for bad in (gid("Column", 1), gid("Article", 10**20)):
+        assert (await anonymous.ok("query($id: ID!) { article(id: $id) { id } }", {"id": bad}))["article"] is None
 
 
 # ---- audit -------------------------------------------------------------------------------------------
