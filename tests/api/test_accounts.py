@@ -305,3 +305,18 @@ async def test_guessing_many_accounts_from_one_address_locks_the_address(app, an
     async with http_from(app, "10.1.2.3") as other_http:
         result = (await login(GraphQLClient(other_http), "wangwu"))["data"]["login"]
         assert result["__typename"] == "LoginPayload"
+
+
+async def test_forged_forwarded_for_does_not_escape_the_address_lock(app, anonymous, settings):
+    await create_user("wangwu", PASSWORD, Role.CITIZEN, "wangwu@example.cn")
+    for i in range(settings.login_max_failures_per_address):
+        response = await anonymous.post(LOGIN, {"u": f"guess{i}", "p": "Wrong#Passw0rd"},
+                                        headers={"X-Forwarded-For": f"198.51.100.{i}"})
+        assert codes(response.json()["data"]["login"]) == {(None, "INVALID_CREDENTIALS")}
+    body = (await anonymous.post(LOGIN, {"u": "wangwu", "p": PASSWORD}, headers={"X-Forwarded-For": "198.51.100.99"})).json()
+    assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    # Behind our trusted proxy, the forwarded address is the client's: other clients are not locked out.
+    async with http_from(app, "127.0.0.1") as proxy_http:
+        proxied = await proxy_http.post("/graphql", json={"query": LOGIN, "variables": {"u": "wangwu", "p": PASSWORD}},
+                                        headers={"X-Forwarded-For": "203.0.113.7"})
+        assert proxied.json()["data"]["login"]["__typename"] == "LoginPayload"
