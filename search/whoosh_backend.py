@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
 from whoosh import writing
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, LockError
 
+from .analyzer import tokenizer
 from .base import (
     Hit,
     SearchDocument,
@@ -32,7 +33,8 @@ from .highlight import snippets
 from .index_dir import IndexDirectory
 from .query import ParsedQuery, parse_query
 from .whoosh_match import match
-from .whoosh_schema import build_schema, document_fields
+from .whoosh_readers import ReaderPool
+from .whoosh_schema import Codec, build_schema, document_fields
 from .whoosh_segment import LRU, FacetTable, SegmentData
 from .whoosh_state import SearcherState
 
@@ -47,7 +49,7 @@ class WhooshBackend:
         *,
         lock_timeout: float = 10.0,
         build_procs: int = 1,
-        build_limitmb: int = 256,
+        build_limitmb: int = 128,
         cache_entries: int = 2_000_000,
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
@@ -64,6 +66,7 @@ class WhooshBackend:
         self._state: SearcherState | None = None
         self._ix: Any = None  # the whoosh index object of `_ix_name`
         self._ix_name: str | None = None
+        self._pool = ReaderPool()  # open segment readers of `_ix`
         self._stale = False  # set by our own writes: refresh before the next search
         self._segments: dict[str, SegmentData] = {}
         self._facets = FacetTable()
@@ -74,7 +77,7 @@ class WhooshBackend:
                 if self._dir.current() is None:
                     self._dir.remove_stale()
                     build = self._dir.new_build_dir()
-                    windex.create_in(str(build), self._schema)
+                    _storage(build).create_index(self._schema)
                     self._dir.publish(build)
 
     # -- writing --------------------------------------------------------------------------
@@ -102,7 +105,7 @@ class WhooshBackend:
         with self._write_lock, self._dir.write_lock(self._lock_timeout):
             ix = self._open_index(self._current_name())
             try:
-                writer = ix.writer(timeout=self._lock_timeout)
+                writer = ix.writer(timeout=self._lock_timeout, codec=Codec())
             except LockError as exc:
                 raise SearchError("The search index is busy with another update; please try again.") from exc
             try:
@@ -133,10 +136,13 @@ class WhooshBackend:
         return count
 
     def _build(self, build: Path, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None) -> int:
-        ix = windex.create_in(str(build), self._schema)
-        options: dict[str, Any] = {"limitmb": self._build_limitmb}
+        ix = _storage(build).create_index(self._schema)
+        options: dict[str, Any] = {"limitmb": self._build_limitmb, "codec": Codec()}
         if self._build_procs > 1:
-            options.update(procs=self._build_procs, multisegment=True)
+            # whoosh forks one writer per process, each making its own segment; load jieba
+            # first so they share it instead of loading it once each.
+            tokenizer()
+            options.update(procs=self._build_procs, multisegment=True, batchsize=256)
         writer = ix.writer(**options)
         seen: set[str] = set()
         try:
@@ -224,14 +230,10 @@ class WhooshBackend:
             return st
         self._stale = False
         if self._ix is None or self._ix_name != name:
+            self._pool.close()
             self._ix, self._ix_name = self._open_index(name), name
-        # Always a new reader: whoosh's reader reuse (Searcher.refresh) brings merged-away
-        # segments back and keeps stale deletions (whoosh-reloaded 2.7.5). Unchanged
-        # segments keep their data and caches anyway (keyed by segment id).
-        reader = self._ix.reader()
-        if st is not None:
-            st.close()
-        self._state = SearcherState(reader, name, self._segments, self._facets, self._cache)
+        reader, generation = self._pool.open(self._ix)
+        self._state = SearcherState(reader, generation, name, self._segments, self._facets, self._cache)
         live = self._state.segment_ids()
         for segid in list(self._segments):
             if segid not in live:
@@ -239,6 +241,7 @@ class WhooshBackend:
         return self._state
 
     def _drop_state(self) -> None:
+        self._pool.close()
         if self._state is not None:
             with contextlib.suppress(OSError):
                 self._state.close()
@@ -252,7 +255,7 @@ class WhooshBackend:
 
     def _open_index(self, name: str) -> Any:
         try:
-            return windex.open_dir(str(self._dir.path(name)), schema=self._schema)
+            return _storage(self._dir.path(name)).open_index(schema=self._schema)
         except (EmptyIndexError, OSError) as exc:
             raise SearchError("The search index cannot be opened; an administrator must rebuild it (reindex).") from exc
 
@@ -267,3 +270,10 @@ class WhooshBackend:
             self._segments.clear()
             self._cache.clear()
             self._closed = True
+
+
+def _storage(path: Path) -> FileStorage:
+    # No mmap: whoosh wraps each mmapped segment file in a BytesIO, which copies the whole
+    # file into memory every time a segment reader opens (60 ms and tens of MB per big
+    # segment). Plain file reads hit the OS page cache instead.
+    return FileStorage(str(path), supports_mmap=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from itertools import accumulate
 from typing import Any
 
 from whoosh.matching.wrappers import FilterMatcher
@@ -23,7 +24,7 @@ LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 def numeric_column(reader: Any, name: str) -> list[int]:
     """Every document's value of a NumericColumn field, defaults filled in."""
-    col = reader.column_reader(name)
+    col = reader.column_reader(name, translate=False)
     n = reader.doc_count_all()
     try:
         raw = col._dbfile.get(col._basepos, col._count * col._fixedlen)
@@ -40,7 +41,7 @@ def numeric_column(reader: Any, name: str) -> list[int]:
 
 def ref_column(reader: Any, name: str) -> list[bytes]:
     """Every document's value of a RefBytesColumn field."""
-    col = reader.column_reader(name)
+    col = reader.column_reader(name, translate=False)
     n = reader.doc_count_all()
     try:
         refs = array(col._typecode)
@@ -84,11 +85,13 @@ def postings(reader: Any, field: str, term: str) -> tuple[list[int], list[float]
         m = m.child
     ids: list[int] = []
     weights: list[float] = []
-    if all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block")):
+    if all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_next_block", "_byteids")):
         while m.is_active():
-            m._read_ids()
+            m._read_data()
+            raw = m._data[0]
+            # Block ids are stored as deltas (whoosh's delta_decode, at C speed).
+            ids.extend(raw if m._byteids else accumulate(raw))
             m._read_weights()
-            ids.extend(m._ids)
             weights.extend(m._weights)
             m._next_block()
     else:

@@ -86,6 +86,20 @@ class SegmentData:
     effective_from: list[int]
     effective_to: list[int]
     sort_ts: list[int]
+    _by_facet: dict[int, list[int]] | None = None
+
+    def by_facet(self) -> dict[int, list[int]]:
+        """Local documents per facet id (see FacetTable)."""
+        if self._by_facet is None:
+            groups: dict[int, list[int]] = {}
+            for d, fid in enumerate(self.facet_ids):
+                group = groups.get(fid)
+                if group is None:
+                    groups[fid] = [d]
+                else:
+                    group.append(d)
+            self._by_facet = groups
+        return self._by_facet
 
     @classmethod
     def load(cls, reader: Any, facets: FacetTable) -> SegmentData:
@@ -111,7 +125,7 @@ class SegmentView:
         self.data = data
         self.base = base
         self.deleted: frozenset[int] = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        self._cache = cache
+        self.cache = self._cache = cache
         self._key = data.segid
 
     # -- terms -------------------------------------------------------------------------
@@ -124,61 +138,58 @@ class SegmentView:
             found = self._cache.put(key, set(postings(self.reader, field, value)[0]))
         return found
 
-    def term_scores(self, field: str, term: str, avg_length: float) -> dict[int, float]:
-        """BM25 term-frequency part per document having `term` in text `field` (the
-        caller multiplies by idf and boost). `avg_length` is bucketed to 2 % for caching."""
+    def term_freqs(self, field: str, term: str) -> dict[int, float]:
+        """Term frequency per document having `term` in text `field`."""
+        key = (self._key, "tf", field, term)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache.put(key, dict(zip(*postings(self.reader, field, term), strict=True)))
+        return found
+
+    def length_norms(self, field: str, avg_length: float) -> list[float]:
+        """Per document, BM25's K1 * (1 - B + B * length / average length) for `field`.
+        The average is bucketed to 2 % so edits do not recompute it every time."""
         bucket = round(math.log(max(avg_length, 1.0)) * 50)
-        key = (self._key, "tf", field, term, bucket)
+        key = (self._key, "norm", field, bucket)
         found = self._cache.get(key)
         if found is None:
-            ids, weights = postings(self.reader, field, term)
-            lengths = self.lengths(field)
-            norm = K1 / math.exp(bucket / 50)
-            k = K1 * (1 - B)
-            found = {
-                d: tf * (K1 + 1) / (tf + k + norm * B * LENGTH_OF_BYTE[lengths[d]]) for d, tf in zip(ids, weights, strict=True)
-            }
-            self._cache.put(key, found)
+            avg = math.exp(bucket / 50)
+            by_byte = [K1 * (1 - B + B * LENGTH_OF_BYTE[b] / avg) for b in range(256)]
+            found = self._cache.put(key, list(map(by_byte.__getitem__, length_bytes(self.reader, field))))
         return found
 
-    def lengths(self, field: str) -> bytes:
-        key = (self._key, "len", field)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache.put(key, length_bytes(self.reader, field))
-        return found
-
-    def word_docs(self, word: str, avg_lengths: dict[str, float]) -> set[int]:
+    def word_docs(self, word: str) -> set[int]:
+        """Documents having `word` in any text field."""
         key = (self._key, "w", word)
         found = self._cache.get(key)
         if found is None:
             found = set()
             for f in TEXT_FIELDS:
-                found.update(self.term_scores(f, word, avg_lengths[f]).keys())
+                found.update(self.term_freqs(f, word).keys())
             self._cache.put(key, found)
         return found
 
     # -- phrases ---------------------------------------------------------------------------
 
-    def phrase_docs(self, phrase: Phrase, avg_lengths: dict[str, float]) -> set[int]:
+    def phrase_docs(self, phrase: Phrase) -> set[int]:
         key = (self._key, "p", phrase.words)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache.put(key, self._match_phrase(phrase, avg_lengths))
+            found = self._cache.put(key, self._match_phrase(phrase))
         return found
 
-    def _match_phrase(self, phrase: Phrase, avg_lengths: dict[str, float]) -> set[int]:
+    def _match_phrase(self, phrase: Phrase) -> set[int]:
         # Each word may also match as its split pieces (代表建议 = 代表 + 建议 where the
         # text was segmented 人大代表/建议): per word, alternatives of (term, offset) lists.
         alts: list[tuple[tuple[tuple[str, int], ...], ...]] = []
         candidates: set[int] | None = None
         for word, off in phrase.words:
             options = [((word, off),)]
-            docs = set(self.word_docs(word, avg_lengths))
+            docs = set(self.word_docs(word))
             pieces = split_word(word)
             if pieces and all(len(p) > 1 for p, _ in pieces):
                 options.append(tuple((p, off + o) for p, o in pieces))
-                docs |= set.intersection(*(self.word_docs(p, avg_lengths) for p, _ in pieces))
+                docs |= set.intersection(*(self.word_docs(p) for p, _ in pieces))
             alts.append(tuple(options))
             candidates = docs if candidates is None else candidates & docs
             if not candidates:
@@ -221,12 +232,24 @@ class SegmentView:
         return self.reader.stored_fields(docnum)
 
 
-def filter_clauses(view: SegmentView, f: Any) -> list[set[int]]:
+def filter_clauses(view: SegmentView, f: Any, facets: FacetTable) -> list[set[int]]:
     """The sets of local documents passing each criterion of SearchFilter `f`."""
-    from .whoosh_schema import FILTER_FIELDS
-
     out = []
-    for attr, field in FILTER_FIELDS.items():
+    # kind, level, status and region are facets: served from the facet column in memory.
+    wanted = [(i, {str(v) for v in values}) for i, values in enumerate((f.kinds, f.levels, f.statuses, f.regions)) if values]
+    if wanted:
+        key = (view.data.segid, "facets", tuple((i, tuple(sorted(v))) for i, v in wanted))
+        found = view.cache.get(key)
+        if found is None:
+            groups = view.data.by_facet()
+            found = set()
+            for fid, group in groups.items():
+                values = facets.values[fid]
+                if all(values[i] in allowed for i, allowed in wanted):
+                    found.update(group)
+            view.cache.put(key, found)
+        out.append(found)
+    for attr, field in (("issuing_bodies", "issuing_body"), ("group_keys", "group_key")):
         values = getattr(f, attr)
         if values:
             out.append(set().union(*(view.id_docs(field, str(v)) for v in values)))

@@ -18,19 +18,21 @@ from .analyzer import split_word
 from .base import FACET_NAMES, SearchFilter
 from .query import Phrase
 from .whoosh_schema import FIELD_BOOSTS, NO_TIMESTAMP, TEXT_FIELDS
-from .whoosh_segment import LRU, FacetTable, SegmentData, SegmentView, filter_clauses
+from .whoosh_segment import K1, LRU, FacetTable, SegmentData, SegmentView, filter_clauses
 
 
 class SearcherState:
     def __init__(
         self,
         reader: Any,
+        generation: int,
         name: str,
         segments: dict[str, SegmentData],
         facets: FacetTable,
         cache: LRU,
     ) -> None:
-        self.reader = reader
+        self.reader = reader  # its segment readers belong to the backend's ReaderPool
+        self.generation = generation
         self.name = name  # the index folder this reader reads
         self._facets = facets
         self.views: list[SegmentView] = []
@@ -51,21 +53,21 @@ class SearcherState:
         return {v.data.segid for v in self.views}
 
     def up_to_date(self, ix: Any) -> bool:
-        return ix.latest_generation() == self.reader.generation()
+        return ix.latest_generation() == self.generation
 
     # -- docsets per segment ------------------------------------------------------------
 
     def word_docs(self, view: SegmentView, word: str) -> set[int]:
-        return view.word_docs(word, self.avg_lengths)
+        return view.word_docs(word)
 
     def phrase_docs(self, view: SegmentView, phrase: Phrase) -> set[int]:
-        return view.phrase_docs(phrase, self.avg_lengths)
+        return view.phrase_docs(phrase)
 
     def filter_docs(self, view: SegmentView, filt: SearchFilter | None) -> set[int] | None:
         """Local documents passing `filt`; None when it restricts nothing."""
         if filt is None:
             return None
-        clauses = filter_clauses(view, filt)
+        clauses = filter_clauses(view, filt, self._facets)
         if not clauses:
             return None
         clauses.sort(key=len)
@@ -109,18 +111,19 @@ class SearcherState:
             tables = []
             for term in terms:
                 for f in TEXT_FIELDS:
-                    table = view.term_scores(f, term, self.avg_lengths[f])
-                    if table:
-                        tables.append((table.get, FIELD_BOOSTS[f] * self.idf(f, term)))
+                    freqs = view.term_freqs(f, term)
+                    if freqs:
+                        norms = view.length_norms(f, self.avg_lengths[f])
+                        tables.append((freqs.get, norms, FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
             coord = counts[i] if counts is not None else None
             base = view.base
             scored = []
             for d in local:
                 s = 0.0
-                for get, weight in tables:
-                    v = get(d)
-                    if v:
-                        s += weight * v
+                for get, norms, weight in tables:
+                    tf = get(d)
+                    if tf:
+                        s += weight * tf / (tf + norms[d])
                 if coord is not None:
                     s *= (coord[d] / words) ** 2
                 scored.append((s, -(base + d), d))
@@ -162,7 +165,7 @@ class SearcherState:
         return self.views[view_index].stored(docnum)
 
     def close(self) -> None:
-        self.reader.close()
+        """Nothing to release: the ReaderPool closes segment readers when they go."""
 
 
 def _oldest_key(ts: int) -> int:
