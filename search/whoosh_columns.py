@@ -8,7 +8,11 @@ when those are not there.
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import sys
+import zlib
 from array import array
 from itertools import accumulate
 from typing import Any
@@ -83,20 +87,55 @@ def postings(reader: Any, field: str, term: str) -> tuple[list[int], list[float]
         return [], []
     if isinstance(m, FilterMatcher):  # the deleted-documents filter: callers subtract those
         m = m.child
+    try:
+        return _read_posting_list(m)
+    except (AttributeError, ValueError, struct.error, pickle.UnpicklingError, zlib.error):
+        m.reset()  # an in-memory (inlined) posting list, or another whoosh: the public API
     ids: list[int] = []
     weights: list[float] = []
-    if all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_next_block", "_byteids")):
-        while m.is_active():
-            m._read_data()
-            raw = m._data[0]
-            # Block ids are stored as deltas (whoosh's delta_decode, at C speed).
-            ids.extend(raw if m._byteids else accumulate(raw))
-            m._read_weights()
-            weights.extend(m._weights)
-            m._next_block()
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
     return ids, weights
+
+
+_MAGIC = b"W3Bl"  # whoosh3's posting list header
+_INT = struct.Struct("!i")
+
+
+def _read_posting_list(m: Any) -> tuple[list[int], list[float]]:
+    # One read of the whole list, then the blocks as whoosh3's W3LeafMatcher parses them:
+    # an int length (negative on the last block), a pickled info tuple (count, max id,
+    # max weight, compression, min length, max length), then the pickled (and perhaps
+    # zlib-compressed) data: id deltas, weights (None = all 1, a float = all that).
+    if m._byteids:
+        raise ValueError("vector postings")
+    length = m._length[0] if isinstance(m._length, tuple) else m._length  # sic, a 1-tuple
+    raw = m._postfile.get(m._startoffset, length)
+    if raw[:4] != _MAGIC:
+        raise ValueError("not a whoosh3 posting list")
+    f = io.BytesIO(raw)
+    pos = 4
+    ids: list[int] = []
+    weights: list[float] = []
+    while True:
+        (length,) = _INT.unpack_from(raw, pos)
+        last = length < 0
+        end = pos + 4 + abs(length)
+        f.seek(pos + 4)
+        info = pickle.load(f)
+        count, compression = info[0], info[3]
+        data = raw[f.tell() : end]
+        block = pickle.loads(zlib.decompress(data) if compression else data)
+        ids.extend(accumulate(block[0]))
+        w = block[1]
+        if w is None:
+            weights.extend([1.0] * count)
+        elif isinstance(w, float):
+            weights.extend([w] * count)
+        else:
+            weights.extend(w)
+        if last:
+            return ids, weights
+        pos = end
