@@ -91,7 +91,7 @@ class SearchFilter:
 class Hit:
     key: str
     kind: SearchKind
-    score: float
+    score: float  # relevance (BM25F x coordination); 0.0 when sorted by date
     # HTML-safe snippets: everything escaped, matched terms wrapped in <em>…</em>.
     highlights: list[str] = field(default_factory=list)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ class WhooshBackend:
         self._cache = LRU(cache_entries)
         self._closed = False
         if self._dir.current() is None:
-            with self._write_lock, self._dir.write_lock(lock_timeout):
+            with self._writing():
                 if self._dir.current() is None:
                     self._dir.remove_stale()
                     build = self._dir.new_build_dir()
@@ -83,9 +83,11 @@ class WhooshBackend:
     # -- writing --------------------------------------------------------------------------
 
     def index(self, docs: Iterable[SearchDocument]) -> None:
-        batch = [document_fields(doc) for doc in docs]
+        # One document per key (the last wins): whoosh's update_document cannot replace a
+        # document added earlier in the same, uncommitted batch.
+        batch = {doc.key: document_fields(doc) for doc in docs}
         if batch:
-            self._write(lambda w: [w.update_document(**fields) for fields in batch])
+            self._write(lambda w: [w.update_document(**fields) for fields in batch.values()])
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -100,9 +102,21 @@ class WhooshBackend:
     def clear(self) -> None:
         self._write(lambda w: None, mergetype=writing.CLEAR)
 
-    def _write(self, apply: Callable[[Any], Any], **commit: Any) -> None:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The one writer: of this process (threads), then of the directory (processes),
+        each waited for up to `lock_timeout`."""
         self._check_open()
-        with self._write_lock, self._dir.write_lock(self._lock_timeout):
+        if not self._write_lock.acquire(timeout=self._lock_timeout):
+            raise SearchError("The search index is busy with another update; please try again shortly.")
+        try:
+            with self._dir.write_lock(self._lock_timeout):
+                yield
+        finally:
+            self._write_lock.release()
+
+    def _write(self, apply: Callable[[Any], Any], **commit: Any) -> None:
+        with self._writing():
             ix = self._open_index(self._current_name())
             try:
                 writer = ix.writer(timeout=self._lock_timeout, codec=Codec())
@@ -118,8 +132,7 @@ class WhooshBackend:
         self._stale = True
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
-        self._check_open()
-        with self._write_lock, self._dir.write_lock(self._lock_timeout):
+        with self._writing():
             self._dir.remove_stale()
             build = self._dir.new_build_dir()
             try:
@@ -165,8 +178,7 @@ class WhooshBackend:
     # -- reading --------------------------------------------------------------------------
 
     def count(self) -> int:
-        with self._read_lock:
-            return self._fresh_state().doc_count
+        return self._reading(lambda st: st.doc_count)
 
     def search(
         self,
@@ -181,16 +193,25 @@ class WhooshBackend:
         parsed = parse_query(query)
         offset = max(0, min(int(offset), MAX_WINDOW))
         limit = max(0, min(int(limit), MAX_WINDOW - offset))
+        sort = SearchSort(sort)
+        return self._reading(lambda st: self._search(st, parsed, filter, sort, offset, limit, facets, highlight))
+
+    def _reading(self, read: Callable[[SearcherState], Any]) -> Any:
         with self._read_lock:
-            try:
-                return self._search(parsed, filter, SearchSort(sort), offset, limit, facets, highlight)
-            except OSError:
-                # Another process swapped or merged the index under us: reopen once.
-                self._drop_state()
-                return self._search(parsed, filter, SearchSort(sort), offset, limit, facets, highlight)
+            for attempt in range(3):
+                try:
+                    return read(self._fresh_state())
+                except (OSError, SearchError):
+                    # Another process swapped the index folder (rebuild) or removed merged
+                    # segments between our looking and our reading: look again.
+                    if attempt == 2 or self._closed:
+                        raise
+                    self._drop_state()
+        raise AssertionError("unreachable")
 
     def _search(
         self,
+        st: SearcherState,
         parsed: ParsedQuery,
         filt: SearchFilter | None,
         sort: SearchSort,
@@ -199,7 +220,6 @@ class WhooshBackend:
         facets: bool,
         highlight: bool,
     ) -> SearchResults:
-        st = self._fresh_state()
         found = match(st, parsed, filt)
         k = offset + limit
         if sort == SearchSort.RELEVANCE and found.terms:
@@ -241,11 +261,10 @@ class WhooshBackend:
         return self._state
 
     def _drop_state(self) -> None:
-        self._pool.close()
-        if self._state is not None:
-            with contextlib.suppress(OSError):
-                self._state.close()
-            self._state = None
+        with contextlib.suppress(OSError):
+            self._pool.close()
+        self._state = None
+        self._ix = self._ix_name = None
 
     def _current_name(self) -> str:
         name = self._dir.current()
@@ -266,7 +285,6 @@ class WhooshBackend:
     def close(self) -> None:
         with self._read_lock:
             self._drop_state()
-            self._ix = None
             self._segments.clear()
             self._cache.clear()
             self._closed = True

@@ -164,9 +164,6 @@ class SearcherState:
     def stored(self, view_index: int, docnum: int) -> dict[str, Any]:
         return self.views[view_index].stored(docnum)
 
-    def close(self) -> None:
-        """Nothing to release: the ReaderPool closes segment readers when they go."""
-
 
 def _oldest_key(ts: int) -> int:
     return ts if ts != NO_TIMESTAMP else 2**63

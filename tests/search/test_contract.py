@@ -75,6 +75,12 @@ class TestSearchBackend:
         assert keys(loaded.search("噪声污染")) == ["Article:1"]
         assert "Article:1" not in keys(loaded.search("督办会"))
 
+    def test_last_of_duplicate_keys_in_a_batch_wins(self, backend):
+        backend.index([article("Article:1", "噪声污染"), article("Article:1", "垃圾分类")])
+        assert backend.count() == 1
+        assert keys(backend.search("垃圾分类")) == ["Article:1"]
+        assert backend.search("噪声污染").total == 0
+
     def test_index_nothing_is_a_no_op(self, loaded):
         loaded.index([])
         loaded.delete([])
@@ -550,6 +556,29 @@ class TestSearchBackend:
         # A dead holder's lock is released by the OS: nothing to break by hand.
         b.index(corpus()[:1])
         assert b.count() == 1
+        b.close()
+
+    def test_writes_wait_for_a_rebuild_then_give_up(self, backend_name, index_dir):
+        b = open_backend(backend_name, index_dir, lock_timeout=0.2)
+        b.index(corpus())
+        building, release = threading.Event(), threading.Event()
+
+        def docs():
+            yield from corpus()[:2]
+            building.set()
+            release.wait()
+
+        rebuild = threading.Thread(target=b.rebuild, args=(docs(),))
+        rebuild.start()
+        try:
+            building.wait()
+            with pytest.raises(SearchError, match="busy"):
+                b.index([article("Article:new", "噪声污染防治")])
+            assert b.search("督办会").total == 1  # searches go on from the old index
+        finally:
+            release.set()
+            rebuild.join()
+        assert b.count() == 2
         b.close()
 
     def test_threads_search_while_writing(self, loaded):
