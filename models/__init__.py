@@ -4,5 +4,6 @@ from models.audit import *  # noqa: F403
 from models.base import PUBLIC_READABLE, Status  # noqa: F401
 from models.gazettes import *  # noqa: F403
 from models.laws import *  # noqa: F403
+from models.media import *  # noqa: F403
 from models.news import *  # noqa: F403
 from models.users import *  # noqa: F403

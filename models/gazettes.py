@@ -41,7 +41,9 @@ class GazetteIssue(BaseModel, PublishableMixin):
     number = fields.SmallIntField()
     title = fields.CharField(max_length=128)
     published_on = fields.DateField(null=True, db_index=True)
-    # The issue as a PDF; a media asset id once media/ has assets (no FK until then).
+    # The issue as a PDF: the id of a DOCUMENT MediaAsset (models/media.py), kept as a plain id.
+    # The media library reads this column for usage (deletion refused while set) and visibility
+    # (public while the issue is published): see resolvers/media_usage.py.
     pdf_asset_id = fields.BigIntField(null=True)
 
     entries: fields.ReverseRelation[GazetteEntry]

@@ -58,6 +58,10 @@ class Article(BaseModel, PublishableMixin):
     # Index into the column's review stages while IN_REVIEW; equal to their count once all approved.
     review_stage = fields.IntField(default=0)
     revision_count = fields.IntField(default=0)
+    # The cover image (题图) from the media library; deleting an asset in use is refused.
+    cover_asset: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.MediaAsset", related_name="covered_articles", null=True, on_delete=fields.RESTRICT
+    )
 
     class Meta:
         table = "articles"
