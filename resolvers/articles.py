@@ -8,11 +8,12 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.base import PUBLIC_READABLE, Status
+from models.media import MediaAsset, MediaKind, MediaRole
 from models.news import Article, ArticleRevision, ArticleSlug, ArticleTag, Column, Tag
 from models.users import User
-from resolvers import lifecycle
+from resolvers import lifecycle, media, media_links, media_usage
 from resolvers.columns import all_columns, descendant_ids
-from resolvers.errors import Collector, Conflict, NotFound
+from resolvers.errors import Collector, Conflict, Invalid, NotFound
 from resolvers.pagination import Page, page_size, paginate
 from resolvers.permissions import Action, can, require
 from resolvers.preview import article_for_preview
@@ -20,7 +21,8 @@ from resolvers.sanitize import sanitize_html
 from resolvers.slugs import is_valid_slug, slugify, unique_slug
 
 # The fields a revision stores and restores.
-EDITABLE = ("title", "subtitle", "summary", "body", "author", "source", "column_id", "pinned", "featured")
+EDITABLE = ("title", "subtitle", "summary", "body", "author", "source", "column_id", "pinned", "featured",
+            "cover_asset_id")
 
 # Public feeds: pinned (置顶) first, then newest.
 FEED_ORDER = ["-pinned", "-published_at", "-id"]
@@ -136,9 +138,13 @@ class ArticleFields:
     pinned: bool | None = None
     featured: bool | None = None
     slug: str | None = None
+    cover_id: int | None = None  # a MediaAsset id
+    clear_cover: bool = False
+    # Restoring a revision keeps body links to media deleted since, rather than refusing.
+    lenient_media: bool = False
 
 
-async def _validate(fields: ArticleFields, creating: bool, article: Article | None = None) -> dict:
+async def _validate(fields: ArticleFields, creating: bool, article: Article | None = None, ctx=None) -> dict:
     errors = Collector()
     values: dict = {}
     if creating or fields.title is not None:
@@ -159,6 +165,20 @@ async def _validate(fields: ArticleFields, creating: bool, article: Article | No
         if len(fields.body) > 500_000:
             errors.add("body", "正文过长", "TOO_LONG")
         values["body"] = sanitize_html(fields.body)
+        if ctx is not None:
+            # Media URLs in the body name library assets: stored canonical, listed as the article's uses.
+            values["body"], values["inline_media"], unknown = await media_links.canonicalize(
+                values["body"], lambda key: media.public_url(ctx, key))
+            if unknown and not fields.lenient_media:
+                errors.add("body", f"正文引用的媒体文件不存在：{unknown[0]}", "MEDIA_NOT_FOUND")
+    if fields.clear_cover:
+        values["cover_asset_id"] = None
+    elif fields.cover_id is not None:
+        try:
+            await media_usage.check_reference(fields.cover_id, MediaKind.IMAGE, "coverId")
+            values["cover_asset_id"] = fields.cover_id
+        except Invalid as error:
+            errors.errors += error.errors
     if creating or fields.column is not None:
         column = await Column.filter(slug=fields.column or "").first()
         if column is None:
@@ -214,12 +234,14 @@ async def _set_tags(article: Article, tags: list[Tag]) -> None:
 
 async def create_article(ctx, fields: ArticleFields) -> Article:
     user = require(ctx.user, Action.ARTICLE_EDIT)
-    values = await _validate(fields, creating=True)
+    values = await _validate(fields, creating=True, ctx=ctx)
     tags = values.pop("tags", [])
+    inline_media = values.pop("inline_media", set())
     slug = values.pop("slug", None) or await unique_slug(slugify(values["title"]), _slug_taken)
     async with in_transaction():
         article = await Article.create(**values, slug=slug, created_by=user, status=Status.DRAFT)
         await _set_tags(article, tags)
+        await media_usage.set_usage("Article", article.id, MediaRole.INLINE, inline_media)
         await _store_revision(ctx, article, "创建")
     return article
 
@@ -227,9 +249,11 @@ async def create_article(ctx, fields: ArticleFields) -> Article:
 async def update_article(ctx, article: Article, fields: ArticleFields, note: str = "") -> Article:
     if not _may_edit_in_status(ctx.user, article):
         raise Conflict(None, "只有草稿可以修改；请先退回为草稿", "WRONG_STATUS")
-    values = await _validate(fields, creating=False, article=article)
+    values = await _validate(fields, creating=False, article=article, ctx=ctx)
     tags = values.pop("tags", None)
     new_slug = values.pop("slug", None)
+    inline_media = values.pop("inline_media", None)
+    media_touched = {article.cover_asset_id, values.get("cover_asset_id", article.cover_asset_id)}
     async with in_transaction():
         for name, value in values.items():
             setattr(article, name, value)
@@ -240,9 +264,14 @@ async def update_article(ctx, article: Article, fields: ArticleFields, note: str
         await article.save()
         if tags is not None:
             await _set_tags(article, tags)
+        if inline_media is not None:
+            media_touched |= await media_usage.set_usage("Article", article.id, MediaRole.INLINE, inline_media)
         await _store_revision(ctx, article, note or "修改")
     if article.status == Status.PUBLISHED:
         await lifecycle.changed(ctx, article)
+    if article.status in PUBLIC_READABLE:
+        # Media the edit dropped go private unless other published content uses them.
+        await media_usage.refresh_visibility(ctx.services, media_touched)
     return article
 
 
@@ -255,11 +284,15 @@ async def restore_revision(ctx, revision_id: int) -> Article:
     column = await Column.filter(id=data.get("column_id")).first()
     # Tags deleted since the revision are left out rather than refusing the restore; the order stays.
     existing = set(await Tag.filter(slug__in=data.get("tags", [])).values_list("slug", flat=True))
+    # A cover deleted since the revision is left out, like a deleted tag.
+    cover_id = data.get("cover_asset_id")
+    cover_exists = cover_id is not None and await MediaAsset.filter(id=cover_id).exists()
     fields = ArticleFields(
         title=data.get("title"), subtitle=data.get("subtitle"), summary=data.get("summary"),
         body=data.get("body"), author=data.get("author"), source=data.get("source"),
         column=column.slug if column else None, pinned=data.get("pinned"), featured=data.get("featured"),
         tags=[slug for slug in data.get("tags", []) if slug in existing],
+        cover_id=cover_id if cover_exists else None, clear_cover=not cover_exists, lenient_media=True,
     )
     return await update_article(ctx, revision.article, fields, note=f"恢复至第{revision.number}版")
 
