@@ -13,6 +13,9 @@ POST JSON, and GET for queries only. The response type follows `Accept`:
 
 A mutation over GET is answered 405 and never run; subscriptions are served over WebSocket only;
 array batching is refused. WebSocket connections go to strawberry's ASGI app (graphql-transport-ws).
+
+File uploads follow the GraphQL multipart request spec (`multipart/form-data` with `operations`,
+`map` and file parts), on a path of their own (see "multipart uploads" below).
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -191,6 +198,116 @@ def check_params(params: dict[str, Any]) -> None:
         raise RequestError(400, "`operationName` must be a string")
 
 
+# ---- multipart uploads (https://github.com/jaydenseric/graphql-multipart-request-spec) --------------------
+#
+# A multipart/form-data POST is a "simple" request that any web page may send cross-origin with the
+# user's cookies or stored credentials, so it is accepted only (1) with a non-empty preflight header,
+# which a browser sends cross-origin only after a CORS preflight the origin must pass, and (2) from an
+# authenticated user allowed to upload, checked before a byte of the body is read. The body is
+# limited while it streams; files are spooled to temporary files and closed after the request.
+
+PREFLIGHT_HEADERS = ("graphql-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+MAX_UPLOAD_FILES = 10
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """Who may send multipart uploads and how large a request may be."""
+
+    max_bytes: int
+    may_upload: Callable[[Any], bool]  # given the request's context
+
+
+def is_multipart(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return request.method == "POST" and media == "multipart/form-data"
+
+
+async def read_multipart(request: Request, context: Any, policy: UploadPolicy) -> tuple[dict[str, Any], FormData]:
+    """The GraphQL parameters of a multipart request, files in place of their `map`ped variables."""
+    if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
+        raise RequestError(400, "Multipart requests need a non-empty GraphQL-Preflight header (CSRF protection)")
+    if getattr(context, "user", None) is None:
+        raise RequestError(401, "Log in to upload files", {"WWW-Authenticate": "Bearer"})
+    if not policy.may_upload(context):
+        raise RequestError(403, "You may not upload files")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+        raise RequestError(413, f"Request body larger than {policy.max_bytes} bytes")
+    received, too_large = 0, False
+
+    async def limited_receive():
+        nonlocal received, too_large
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > policy.max_bytes:
+            too_large = True
+            raise MultiPartException("body too large")  # starlette closes the files spooled so far
+        return message
+
+    try:
+        form = await Request(request.scope, limited_receive).form(
+            max_files=MAX_UPLOAD_FILES, max_fields=MAX_UPLOAD_FILES + 2, max_part_size=MAX_BODY)
+    except (MultiPartException, HTTPException) as error:
+        if too_large:
+            raise RequestError(413, f"Request body larger than {policy.max_bytes} bytes") from None
+        raise RequestError(400, f"Malformed multipart body: {getattr(error, 'detail', None) or error}") from None
+    except ClientDisconnect:
+        raise RequestError(400, "The client disconnected before sending the whole body") from None
+    try:
+        return _operations_with_files(form), form
+    except RequestError:
+        await form.close()
+        raise
+
+
+def _operations_with_files(form: FormData) -> dict[str, Any]:
+    operations, mapping = form.get("operations"), form.get("map")
+    if not isinstance(operations, str) or not isinstance(mapping, str):
+        raise RequestError(400, "A multipart request needs `operations` and `map` fields before the files")
+    params, paths_of = _json_param(operations, "operations"), _json_param(mapping, "map")
+    if isinstance(params, list):
+        raise RequestError(400, "Batched requests are not supported: send one operation per request")
+    if not isinstance(params, dict) or not isinstance(paths_of, dict):
+        raise RequestError(400, "`operations` and `map` must be JSON objects")
+    for name, paths in paths_of.items():
+        file = form.get(name)
+        if not isinstance(file, UploadFile):
+            raise RequestError(400, f"`map` names a file `{name}` the request does not carry")
+        if not isinstance(paths, list) or not paths:
+            raise RequestError(400, f"`map` must give a list of paths for `{name}`")
+        for path in paths:
+            _place(params, path, file)
+    return params
+
+
+def _place(params: dict[str, Any], path: Any, file: UploadFile) -> None:
+    """Put the file where `path` (e.g. `variables.input.file`, `variables.files.0`) says; the spec
+    wants a null there, and only variables may hold files."""
+    parts = path.split(".") if isinstance(path, str) else []
+    if len(parts) < 2 or parts[0] != "variables":
+        raise RequestError(400, f"`map` path {path!r} must point into `variables`")
+    node: Any = params
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        if isinstance(node, dict) and part in node:
+            if last:
+                if node[part] is not None:
+                    raise RequestError(400, f"`map` path {path!r} must point at a null")
+                node[part] = file
+            else:
+                node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            if last:
+                if node[int(part)] is not None:
+                    raise RequestError(400, f"`map` path {path!r} must point at a null")
+                node[int(part)] = file
+            else:
+                node = node[int(part)]
+        else:
+            raise RequestError(400, f"`map` path {path!r} does not exist in `operations`")
+
+
 def select_operation(query: str, operation_name: str | None, max_tokens: int | None) -> OperationDefinitionNode:
     """The operation a request would run, found before running anything (to refuse mutations over
     GET and to report an ambiguous or unknown operation name, which graphql-core would not)."""
@@ -217,12 +334,13 @@ class GraphQLHTTP:
     """The ASGI app mounted at /graphql (HTTP and WebSocket)."""
 
     def __init__(self, schema, context_for: Callable[[Any], Awaitable[Any]], *, graphiql: bool,
-                 websocket_app: ASGIApp, max_tokens: int | None = None) -> None:
+                 websocket_app: ASGIApp, max_tokens: int | None = None, uploads: UploadPolicy | None = None) -> None:
         self.schema = schema
         self.context_for = context_for
         self.graphiql = graphiql
         self.websocket_app = websocket_app
         self.max_tokens = max_tokens
+        self.uploads = uploads  # None: multipart requests are refused like any other media type
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -237,13 +355,28 @@ class GraphQLHTTP:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
+        forms: list[FormData] = []  # the uploaded files of a multipart request, closed once answered
+        try:
+            return await self._handle(request, forms.append)
+        finally:
+            for form in forms:
+                await form.close()
+
+    async def _handle(self, request: Request, keep_form: Callable[[FormData], Any]) -> Response:
         media = negotiate(request.headers.get("accept"))
+        context = None
         try:
             if request.method not in ("GET", "POST"):
                 raise RequestError(405, "Use POST, or GET for queries", {"Allow": "GET, POST"})
             if media is None:
                 raise RequestError(406, f"Acceptable response types: {GRAPHQL_RESPONSE}, {JSON}")
-            params = await read_params(request)
+            if self.uploads is not None and is_multipart(request):
+                # Authenticated first: who may upload is known before the body is read.
+                context = await self.context_for(request)
+                params, form = await read_multipart(request, context, self.uploads)
+                keep_form(form)
+            else:
+                params = await read_params(request)
             check_params(params)
             operation = select_operation(params["query"], params.get("operationName"), self.max_tokens)
             if operation.operation == OperationType.SUBSCRIPTION:
@@ -259,7 +392,7 @@ class GraphQLHTTP:
         allowed = {StrawberryOperationType.QUERY}
         if request.method == "POST":
             allowed.add(StrawberryOperationType.MUTATION)
-        context = await self.context_for(request)
+        context = context or await self.context_for(request)
         try:
             result = await self.schema.execute(
                 params["query"], variable_values=params.get("variables"), context_value=context,
