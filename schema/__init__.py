@@ -14,6 +14,7 @@ from schema.audit import AuditQuery
 from schema.auth import AuthMutation
 from schema.base import Info
 from schema.extensions import MarkExecution, ShapeErrors
+from schema.media import MediaMutation, MediaQuery
 from schema.news import Article, NewsMutation, NewsQuery
 from schema.node import NodeQuery
 from schema.scalars import SCALAR_OVERRIDES
@@ -22,13 +23,13 @@ from schema.users import UserMutation, UserQuery
 
 
 @strawberry.type(description="Everything the platform answers.")
-class Query(NodeQuery, UserQuery, NewsQuery, SearchQuery, AuditQuery):
+class Query(NodeQuery, UserQuery, NewsQuery, MediaQuery, SearchQuery, AuditQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes state. Each mutation takes one `input` and returns a "
                  "`<Mutation>Result` union of its object and FieldErrors.")
-class Mutation(AuthMutation, UserMutation, NewsMutation):
+class Mutation(AuthMutation, UserMutation, NewsMutation, MediaMutation):
     pass
 
 

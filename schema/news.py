@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,8 +12,9 @@ from models import news as m
 from models.base import Status
 from resolvers import articles as ops
 from resolvers import columns as column_ops
+from resolvers import media as media_ops
+from resolvers import media_usage, workflow
 from resolvers import tags as tag_ops
-from resolvers import workflow
 from resolvers.errors import Forbidden, NotFound
 from resolvers.permissions import Action, can
 from resolvers.preview import create_preview_token
@@ -31,6 +32,9 @@ from schema.base import (
 )
 from schema.permissions import guard, restricted
 from schema.users import Role, User
+
+if TYPE_CHECKING:
+    from schema.media import MediaAsset
 
 ContentStatus = strawberry.enum(
     Enum("ContentStatus", {s.value: s.value for s in Status}),
@@ -130,7 +134,10 @@ class ArticleRevision(Node):
     note: str = strawberry.field(description="What the save was, e.g. 创建, 修改, 恢复至第2版.")
     created_at: datetime = strawberry.field(description="When it was saved.")
     title: str = strawberry.field(description="The title in this version.")
-    body: str = strawberry.field(description="The body (sanitized HTML) in this version.")
+
+    @strawberry.field(description="The body (sanitized HTML) in this version, media links as in `Article.body`.")
+    async def body(self, info: Info) -> str:
+        return await media_ops.render_body(info.context, self.model.snapshot.get("body", ""), granted=True)
 
     @strawberry.field(description="Who saved it.")
     async def author(self, info: Info) -> User | None:
@@ -142,8 +149,7 @@ class ArticleRevision(Node):
     @classmethod
     def from_model(cls, rev: m.ArticleRevision) -> ArticleRevision:
         return cls(model=rev, id=to_global_id("ArticleRevision", rev.id), number=rev.number, note=rev.note,
-                   created_at=rev.created_at, title=rev.snapshot.get("title", ""),
-                   body=rev.snapshot.get("body", ""))
+                   created_at=rev.created_at, title=rev.snapshot.get("title", ""))
 
 
 @strawberry.type(description="A news article (新闻稿件).")
@@ -153,7 +159,6 @@ class Article(Node):
     subtitle: str = strawberry.field(description="Subheading (副标题); may be empty.")
     slug: str = strawberry.field(description="URL name (from the title's pinyin); old slugs keep finding the article.")
     summary: str = strawberry.field(description="Short summary for lists, WeChat digests and Weibo posts.")
-    body: str = strawberry.field(description="Rich text body as sanitized HTML.")
     author: str = strawberry.field(description="Byline as printed (记者、通讯员).")
     source: str = strawberry.field(description="Where the article comes from, e.g. 长江日报.")
     status: ContentStatus = strawberry.field(description="Editorial status.")
@@ -168,6 +173,19 @@ class Article(Node):
     @strawberry.field(description="Chinese label of the status, e.g. 已发布.")
     def status_label(self) -> str:
         return STATUS_LABELS[self.model.status]
+
+    @strawberry.field(description="Rich text body as sanitized HTML. Images and documents from the media library "
+                      "point where this reader can fetch them: public URLs once published, short-lived signed URLs "
+                      "in drafts; images without alt get the asset's alt text.")
+    async def body(self, info: Info) -> str:
+        return await media_ops.render_body(info.context, self.model.body, granted=True)
+
+    @strawberry.field(description="The cover image (题图) from the media library; use `url(rendition: WECHAT_COVER)` "
+                      "and the like for sized versions.")
+    async def cover(self, info: Info) -> Annotated[MediaAsset, strawberry.lazy("schema.media")] | None:
+        from schema.media import asset_of
+
+        return await asset_of(info, self.model.cover_asset_id)
 
     @strawberry.field(description="The column the article is filed under.")
     async def column(self, info: Info) -> Column:
@@ -209,7 +227,7 @@ class Article(Node):
     @classmethod
     def from_model(cls, a: m.Article) -> Article:
         return cls(model=a, id=to_global_id("Article", a.id), title=a.title, subtitle=a.subtitle, slug=a.slug,
-                   summary=a.summary, body=a.body, author=a.author, source=a.source,
+                   summary=a.summary, author=a.author, source=a.source,
                    status=ContentStatus(a.status), publish_at=a.publish_at, published_at=a.published_at,
                    created_at=a.created_at, updated_at=a.updated_at, view_count=a.view_count,
                    pinned=a.pinned, featured=a.featured)
@@ -295,6 +313,8 @@ class ArticleCreateInput:
     pinned: bool = strawberry.field(default=False, description="Pin at the top of the column.")
     featured: bool = strawberry.field(default=False, description="Editor's pick.")
     slug: str | None = strawberry.field(default=None, description="URL name; from the title's pinyin if omitted.")
+    cover_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of a MediaAsset image to use as the cover (题图).")
 
 
 @strawberry.input(description="Changes to an article; omitted fields stay as they are. A new slug keeps the old one "
@@ -312,6 +332,8 @@ class ArticleUpdateInput:
     pinned: bool | None = strawberry.field(default=None, description="Pin at the top of the column.")
     featured: bool | None = strawberry.field(default=None, description="Editor's pick.")
     slug: str | None = strawberry.field(default=None, description="New URL name.")
+    cover_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Global ID of a MediaAsset image as the new cover; null removes it.")
 
 
 @strawberry.input(description="Submit a draft for review (DRAFT -> IN_REVIEW).")
@@ -401,7 +423,12 @@ async def _article(info: Info, global_id: str) -> m.Article:
 def _article_fields(input) -> ops.ArticleFields:
     names = ("title", "subtitle", "summary", "body", "author", "source", "column", "tags", "pinned", "featured",
              "slug")
-    return ops.ArticleFields(**{n: getattr(input, n) for n in names})
+    fields = ops.ArticleFields(**{n: getattr(input, n) for n in names})
+    if input.cover_id is None and isinstance(input, ArticleUpdateInput):
+        fields.clear_cover = True
+    elif input.cover_id not in (None, strawberry.UNSET):
+        fields.cover_id = pk_of(input.cover_id, "MediaAsset", "coverId")
+    return fields
 
 
 @strawberry.type
@@ -540,6 +567,7 @@ class NewsMutation:
                          "(chief editors only).", extensions=guard(Action.ARTICLE_PUBLISH))
     async def article_publish(self, info: Info, input: ArticlePublishInputArg) -> ArticlePublishResult:
         article = await _article(info, input.id)
+        await media_usage.require_alt_text(article)  # MEDIA_ALT_MISSING: images need alt text before publishing
         return Article.from_model(await workflow.publish(info.context, article, input.publish_at))
 
     @strawberry.mutation(description="Unpublish (or unschedule) an article back to DRAFT (chief editors only).",
