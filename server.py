@@ -1,7 +1,7 @@
 """The platform's entry point: `build_app(settings)` and the command line.
 
     python server.py [--host H] [--port P] [--data-dir D] [--demo] [--no-migrate]
-    python server.py schema | migrate | create-user NAME --role ROLE --password PW | ...
+    python server.py schema | migrate | create-user NAME --role ROLE --password PW | media-cleanup | ...
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from media.http import media_routes
 from models import db
 from notify.mailer import open_mailer
 from resolvers.auth import authenticate
 from resolvers.context import Context, Services
 from resolvers.events import Broadcaster
+from resolvers.media import max_upload_bytes
 from schema import build_schema
 from schema.extensions import ExpectedErrorsFilter
-from schema.http import GraphQLHTTP, client_address
+from schema.http import GraphQLHTTP, UploadPolicy, client_address
 from settings import Settings, SettingsError
 
 log = logging.getLogger("renda")
@@ -76,9 +78,27 @@ def open_search(settings: Settings):
     return open_backend(settings.search_backend, settings.index_dir)
 
 
-def open_services(settings: Settings) -> Services:
+def open_media(settings: Settings):
+    """The media `Storage`: a directory under DATA_DIR served by the app itself, or a MinIO bucket."""
+    import hashlib
+    import hmac
+
+    from media import StorageConfig, open_storage
+
+    if settings.media_backend == "minio":
+        return open_storage(StorageConfig(
+            backend="minio", endpoint=settings.minio_endpoint, access_key=settings.minio_access_key,
+            secret_key=settings.minio_secret_key, bucket=settings.minio_bucket, secure=settings.minio_secure,
+            public_base_url=settings.minio_public_url or None))
+    # Media URLs are signed with a key of their own, derived from SECRET_KEY.
+    secret = hmac.new(settings.secret_key.encode(), b"renda media urls", hashlib.sha256).hexdigest()
+    return open_storage(StorageConfig(backend="local", root=settings.media_dir, base_url=settings.media_url,
+                                      secret=secret))
+
+
+def open_services(settings: Settings, storage=None) -> Services:
     return Services(settings=settings, mailer=open_mailer(settings), search=open_search(settings),
-                    events=Broadcaster())
+                    storage=storage if storage is not None else open_media(settings), events=Broadcaster())
 
 
 async def prepare_database(settings: Settings, migrate: bool = True) -> None:
@@ -124,7 +144,7 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
 
     subscriptions = Subscriptions(schema, graphql_ide=None, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
     graphql = GraphQLHTTP(schema, context_for, graphiql=not settings.production, websocket_app=subscriptions,
-                          max_tokens=settings.max_tokens)
+                          max_tokens=settings.max_tokens, uploads=_upload_policy(settings))
 
     async def healthz(request: Request) -> JSONResponse:
         try:
@@ -163,13 +183,41 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600))
+    routes = [Route("/graphql", graphql), WebSocketRoute("/graphql", graphql), Route("/healthz", healthz)]
+    if settings.media_backend == "local":
+        routes += _local_media_routes(lambda: state["services"].storage, max_upload_bytes(settings))
     app = Starlette(
         # No method list: GraphQLHTTP answers every method itself (405 with Allow, in JSON).
-        routes=[Route("/graphql", graphql), WebSocketRoute("/graphql", graphql), Route("/healthz", healthz)],
-        middleware=middleware, lifespan=lifespan,
+        routes=routes, middleware=middleware, lifespan=lifespan,
     )
     app.state.services = state
     return app
+
+
+def _local_media_routes(storage_of, max_bytes: int) -> list[Route]:
+    """GET/HEAD /media/{key} (public media, or private ones with a valid signature) and PUT
+    /media-upload/{key} (signed direct uploads) from media.http, bound on first use to the storage
+    the lifespan opens: building the app writes nothing to the data dir."""
+    built: dict[str, Route] = {}
+
+    def delegate(name: str):
+        async def endpoint(request: Request):
+            if not built:
+                built.update({r.name: r for r in media_routes(storage_of(), upload_max_bytes=max_bytes)})
+            return await built[name].endpoint(request)
+
+        return endpoint
+
+    return [Route("/media/{key:path}", delegate("media"), methods=["GET", "HEAD"]),
+            Route("/media-upload/{key:path}", delegate("media-upload"), methods=["PUT"])]
+
+
+def _upload_policy(settings: Settings) -> UploadPolicy:
+    from resolvers.permissions import Action, can
+
+    # Room for the largest file plus the `operations` and `map` fields and the multipart framing.
+    return UploadPolicy(max_bytes=max_upload_bytes(settings) + 1024 * 1024,
+                        may_upload=lambda ctx: can(ctx.user, Action.MEDIA_UPLOAD))
 
 
 async def _scheduler(services: Services, settings: Settings) -> None:
@@ -197,6 +245,10 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     settings = _settings(args)
+    if not settings.media_base_url:
+        # Local media are served by this process: their URLs name the address it listens on.
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        settings = settings.with_(media_base_url=f"http://{host}:{args.port}")
     try:
         app = build_app(settings, migrate=not args.no_migrate, demo=args.demo)
     except SettingsError as error:
@@ -241,6 +293,29 @@ def cmd_migrate(args) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     applied = asyncio.run(db.migrate(settings.db_url))
     print(f"applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}")
+    return 0
+
+
+def cmd_media_cleanup(args) -> int:
+    """Delete media nothing uses (older than the grace period) and direct uploads never confirmed."""
+    from datetime import timedelta
+
+    from resolvers.media import cleanup
+
+    settings = _settings(args)
+    services = Services(settings=settings, mailer=None, storage=open_media(settings))
+    report = asyncio.run(_with_orm(settings, lambda: cleanup(
+        services, timedelta(hours=args.older_than_hours), dry_run=args.dry_run)))
+    verb = "would delete" if args.dry_run else "deleted"
+    for asset in report.assets:
+        print(f"{verb} unused asset {asset.id} {asset.kind} {asset.file_name!r} ({asset.storage_key}, "
+              f"uploaded {asset.created_at:%Y-%m-%d %H:%M})")
+    for upload in report.uploads:
+        print(f"{verb} unconfirmed upload {upload.upload_id} {upload.file_name!r} ({upload.storage_key})")
+    for asset_id in report.visibility_fixed:
+        print(f"corrected the visibility of asset {asset_id}")
+    print(f"{verb} {len(report.assets)} unused asset(s) and {len(report.uploads)} unconfirmed upload(s); "
+          f"corrected the visibility of {len(report.visibility_fixed)} asset(s)")
     return 0
 
 
@@ -294,6 +369,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name")
     _add_data_dir(p, argparse.SUPPRESS)
     p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("media-cleanup", help="delete unused media and unconfirmed direct uploads")
+    p.add_argument("--older-than-hours", type=float, default=24.0,
+                   help="keep what was uploaded more recently than this (default 24)")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+    _add_data_dir(p, argparse.SUPPRESS)
+    p.set_defaults(func=cmd_media_cleanup)
     return parser
 
 

@@ -46,6 +46,10 @@ class Settings:
     minio_secret_key: str = ""
     minio_bucket: str = "renda-media"
     minio_secure: bool = False
+    minio_public_url: str = ""  # empty: http(s)://MINIO_ENDPOINT/MINIO_BUCKET
+    media_base_url: str = ""  # empty: the address `serve` listens on (local media are served by the app)
+    media_max_image_mb: float = 20.0
+    media_max_document_mb: float = 50.0
     # auth
     access_token_minutes: int = 30
     refresh_token_days: int = 30
@@ -80,6 +84,11 @@ class Settings:
         return self.data_dir / "media"
 
     @property
+    def media_url(self) -> str:
+        """Where browsers reach the app's `/media/...` routes (the local media backend)."""
+        return (self.media_base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 
@@ -95,6 +104,10 @@ class Settings:
             )
         if self.mail_backend == "smtp" and not self.smtp_host:
             raise SettingsError("MAIL_BACKEND=smtp needs SMTP_HOST")
+        if self.media_backend not in ("local", "minio"):
+            raise SettingsError(f"MEDIA_BACKEND must be local or minio, not {self.media_backend!r}")
+        if self.media_max_image_mb <= 0 or self.media_max_document_mb <= 0:
+            raise SettingsError("MEDIA_MAX_IMAGE_MB and MEDIA_MAX_DOCUMENT_MB must be positive")
         if self.media_backend == "minio" and not self.minio_endpoint:
             raise SettingsError("MEDIA_BACKEND=minio needs MINIO_ENDPOINT")
 
@@ -130,6 +143,10 @@ class Settings:
             minio_secret_key=config("MINIO_SECRET_KEY", default=""),
             minio_bucket=config("MINIO_BUCKET", default="renda-media"),
             minio_secure=config("MINIO_SECURE", cast=bool, default=False),
+            minio_public_url=config("MINIO_PUBLIC_URL", default="").rstrip("/"),
+            media_base_url=config("MEDIA_BASE_URL", default="").rstrip("/"),
+            media_max_image_mb=config("MEDIA_MAX_IMAGE_MB", cast=float, default=20.0),
+            media_max_document_mb=config("MEDIA_MAX_DOCUMENT_MB", cast=float, default=50.0),
             access_token_minutes=config("ACCESS_TOKEN_MINUTES", cast=int, default=30),
             refresh_token_days=config("REFRESH_TOKEN_DAYS", cast=int, default=30),
             scheduler_interval_seconds=config("SCHEDULER_INTERVAL_SECONDS", cast=float, default=30.0),
