@@ -224,11 +224,17 @@ def main() -> None:
             title="常委会召开基层立法联系点座谈会",
             body="座谈会听取了关于噪声污染防治条例草案的意见。编辑验证词zqxj",
         )
+        other = open_backend("whoosh", directory)  # another reader, as another process would be
+        other.search("座谈会", limit=1)
         t = time.perf_counter()
         backend.index([probe])
         while not backend.search("zqxj", limit=1, highlight=False).hits:
             pass
         edit_visible_ms = (time.perf_counter() - t) * 1000
+        while not other.search("zqxj", limit=1, highlight=False).hits:
+            pass
+        edit_visible_other_ms = (time.perf_counter() - t) * 1000
+        other.close()
         newest = backend.search("座谈会", sort=SearchSort.NEWEST, limit=1).total  # sanity
         index_bytes = sum(f.stat().st_size for f in Path(directory).rglob("*") if f.is_file())
         backend.close()
@@ -258,6 +264,7 @@ def main() -> None:
                 "cold_facet_query_p95_ms": cf95,
                 "queries_timed": len(plain),
                 "edit_visible_ms": round(edit_visible_ms, 1),
+                "edit_visible_other_reader_ms": round(edit_visible_other_ms, 1),
                 "index_bytes": index_bytes,
                 "peak_rss_mb": round(self_rss, 1),
                 "peak_child_rss_mb": round(child_rss, 1),

@@ -60,7 +60,8 @@ class SearchDocument:
 
 @dataclass
 class SearchFilter:
-    """Restricts a search; every given criterion must hold (lists mean "any of").
+    """Restricts a search; every given criterion must hold (lists mean "any of"; None or
+    an empty list means no restriction).
 
     - `promulgated_from`/`promulgated_to`: inclusive range on `promulgated_on`; documents
       without the date are excluded once either bound is given.
@@ -84,7 +85,7 @@ class SearchFilter:
     in_force_on: date | None = None
 
     def is_empty(self) -> bool:
-        return all(getattr(self, name) is None for name in self.__dataclass_fields__)
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
 @dataclass

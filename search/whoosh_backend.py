@@ -50,7 +50,7 @@ class WhooshBackend:
         lock_timeout: float = 10.0,
         build_procs: int = 1,
         build_limitmb: int = 128,
-        cache_entries: int = 2_000_000,
+        cache_entries: int = 1_000_000,
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
         another writer before raising SearchError. `build_procs`: processes used by

@@ -31,10 +31,10 @@ class Match:
 
 
 def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> Match:
-    if filt is not None and filt.is_empty():
-        filt = None
     views = st.views
     allowed = [st.filter_docs(v, filt) for v in views]
+    if all(a is None for a in allowed):
+        filt = None  # no filter, or one that restricts nothing (None or empty lists)
     excluded = []
     for v in views:
         out = set(v.deleted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,13 +91,12 @@ class SegmentData:
     def by_facet(self) -> dict[int, list[int]]:
         """Local documents per facet id (see FacetTable)."""
         if self._by_facet is None:
-            groups: dict[int, list[int]] = {}
-            for d, fid in enumerate(self.facet_ids):
-                group = groups.get(fid)
-                if group is None:
-                    groups[fid] = [d]
-                else:
-                    group.append(d)
+            ids = self.facet_ids
+            order = sorted(range(len(ids)), key=ids.__getitem__)  # stable: ascending docnums
+            groups, start = {}, 0
+            for fid, n in sorted(Counter(ids).items()):
+                groups[fid] = order[start : start + n]
+                start += n
             self._by_facet = groups
         return self._by_facet
 
@@ -224,9 +223,6 @@ class SegmentView:
             }
             self._cache.put(key, found)
         return found
-
-    def all_docs(self) -> set[int]:
-        return set(range(self.data.size))
 
     def stored(self, docnum: int) -> dict[str, Any]:
         return self.reader.stored_fields(docnum)

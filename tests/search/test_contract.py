@@ -277,6 +277,8 @@ class TestSearchBackend:
         results = loaded.search("", filter=SearchFilter(kinds=[SearchKind.ARTICLE]))
         assert keys(results) == ["Article:1", "Article:2", "Article:3"]  # newest first
         assert loaded.search("", filter=SearchFilter()).total == 0  # an empty filter is no filter
+        assert loaded.search("", filter=SearchFilter(kinds=[], regions=[])).total == 0
+        assert loaded.search("督办会", filter=SearchFilter(kinds=[])).total == 1
 
     # -- filters -----------------------------------------------------------------------------
 
