@@ -190,3 +190,17 @@ def backend(request) -> Backend:
 
 
 SHORT = timedelta(minutes=5)
+
+
+# -- the platform serving media over HTTP, on each backend (tests/media/test_api_*.py) ---------------
+
+
+@pytest.fixture(scope="session", params=["local", "minio"])
+def media_site(request, tmp_path_factory):
+    """`python server.py` with the local backend, or with MinIO on moto's S3 server."""
+    from .live import start_media_site
+
+    moto = request.getfixturevalue("moto_endpoint") if request.param == "minio" else ""
+    site = start_media_site(tmp_path_factory.mktemp(f"media-api-{request.param}"), request.param, moto)
+    yield site
+    site.server.stop()
