@@ -45,8 +45,8 @@ class SearcherState:
                 data = segments[segid] = SegmentData.load(leaf, facets)
             self.views.append(SegmentView(leaf, data, base, cache))
         self.doc_count = reader.doc_count()
-        all_docs = sum(v.data.size for v in self.views) or 1
-        self.avg_lengths = {f: max(reader.field_length(f) / all_docs, 1.0) for f in TEXT_FIELDS}
+        self.doc_count_all = sum(v.data.size for v in self.views)
+        self.avg_lengths = {f: max(reader.field_length(f) / max(self.doc_count_all, 1), 1.0) for f in TEXT_FIELDS}
         self._idf: dict[tuple[str, str], float] = {}
 
     def segment_ids(self) -> set[str]:
@@ -79,8 +79,9 @@ class SearcherState:
         key = (field, term)
         found = self._idf.get(key)
         if found is None:
+            # Both counts include deleted documents (whoosh's document frequencies do).
             df = self.reader.doc_frequency(field, term)
-            n = self.doc_count
+            n = self.doc_count_all
             found = self._idf[key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return found
 
