@@ -4,11 +4,15 @@ Rule: the index and the queries go through the same `normalize` and segmentation
 token positions are *character offsets* in the normalised text, so a phrase is "these
 terms at these relative offsets" whatever the segmentation granularity.
 
-Each precise-mode (non-overlapping) jieba token is indexed at its offset, together with
-its sub-words: the hierarchy of dictionary words it splits into (全国人民代表大会常务委员会
--> 全国人民代表大会 / 常务委员会 -> 人民代表大会 ... 委员会), each at its own offset. Unlike
-jieba's search mode this adds no junk that straddles a split (人民法院 gives 人民 / 法院,
-never 民法), and unlike search-mode positions it keeps phrase matching exact.
+Each precise-mode (non-overlapping, no HMM) jieba token is indexed at its offset, with:
+- its sub-words, the hierarchy of dictionary words it splits into (全国人民代表大会常务委员会
+  -> 全国 / 人民代表大会常务委员会 -> 人民代表大会 / 常务委员会 -> ... 委员会), each at its own
+  offset, so a query for 常务委员会 finds the longer word;
+- dictionary words that start at it and end where a later word or sub-word ends
+  (劳动合同 over 劳动/合同法), so a query word coarser than the text's words matches.
+Unlike jieba's search mode this adds no junk straddling a split (人民法院 gives 人民 / 法院,
+never 民法; 依法/规定 never gives 法规), and unlike search-mode positions it keeps phrase
+matching exact.
 """
 
 from __future__ import annotations
