@@ -307,12 +307,18 @@ async def url_of_key(ctx, asset: MediaAsset, key: str, *, granted: bool) -> str 
     return await _rendition_url(ctx, asset, key, rendition, _FORMATS[ext])
 
 
+async def _assets_by_key(keys: list[str]) -> list[MediaAsset | None]:
+    rows = {a.storage_key: a for a in await MediaAsset.filter(storage_key__in=sorted(set(keys)))}
+    return [rows.get(k) for k in keys]
+
+
 async def render_body(ctx, body: str, *, granted: bool) -> str:
     """A stored body with its media links pointing where this reader can fetch them (see media_links)."""
     async def url_for(asset: MediaAsset, key: str) -> str | None:
         return await url_of_key(ctx, asset, key, granted=granted)
 
-    return await media_links.render(body, url_for)
+    loader = ctx.loaders.get("media_asset_by_key", _assets_by_key) if hasattr(ctx, "loaders") else None
+    return await media_links.render(body, url_for, loader.load_many if loader is not None else None)
 
 
 def public_url(ctx, key: str) -> str:

@@ -127,16 +127,22 @@ async def canonicalize(body: str, public_url: Callable[[str], str]) -> tuple[str
     return replace_links(body, links, values), ids, unknown
 
 
-async def render(body: str, url_for: Callable[[MediaAsset, str], Awaitable[str | None]]) -> str:
+async def render(body: str, url_for: Callable[[MediaAsset, str], Awaitable[str | None]],
+                 load: Callable[[list[str]], Awaitable[list[MediaAsset | None]]] | None = None) -> str:
     """The body with media links rewritten by `url_for(asset, key)`; images without alt get the asset's.
 
-    A link whose asset is gone or hidden (`url_for` gives None) loses its URL rather than pointing
-    anywhere.
+    `load(original keys)` fetches the assets (a per-request dataloader, so a page of articles costs one
+    query); a link whose asset is gone or hidden (`url_for` gives None) loses its URL rather than
+    pointing anywhere.
     """
     links = find_links(body)
     if not links:
         return body
-    assets = await assets_of(links)
+    if load is None:
+        assets = await assets_of(links)
+    else:
+        keys = sorted({link.original_key for link in links})
+        assets = {a.storage_key: a for a in await load(keys) if a is not None}
     values: list[str | None] = []
     for link in links:
         asset = assets.get(link.original_key)

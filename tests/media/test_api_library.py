@@ -17,6 +17,7 @@ from models.news import Article
 from resolvers import lifecycle
 from resolvers.media import store_checked
 from tests.api.factories import gid, make_article, make_column
+from tests.conftest import count_queries
 
 from . import samples
 
@@ -229,3 +230,24 @@ async def test_gazette_pdfs_count_as_usage(services, editor):
     await lifecycle.unpublished(services, issue)
     await pdf.refresh_from_db()
     assert not pdf.public
+
+
+async def test_media_of_a_page_of_articles_load_in_constant_queries(services, anonymous):
+    column = await make_column(slug="news")
+    for i in range(8):
+        cover, inline = await make_asset(services, public=True), await make_asset(services, public=True)
+        body = f'<p>{i}</p><img src="{services.storage.url(inline.storage_key, public=True)}">'
+        article = await make_article(column, body=body)
+        article.cover_asset_id = cover.id
+        await article.save()
+    document = """query($first: Int) { articles(first: $first) { edges { node { body
+      cover { url altText } } } } }"""
+
+    async def queries(first: int) -> int:
+        with count_queries() as counter:
+            data = await anonymous.ok(document, {"first": first})
+        edges = data["articles"]["edges"]
+        assert len(edges) == first and all("<img" in e["node"]["body"] and e["node"]["cover"] for e in edges)
+        return len(counter.queries)
+
+    assert await queries(2) == await queries(8)
