@@ -142,7 +142,11 @@ async def store_checked(ctx, checked: CheckedUpload, file_name: str, alt_text: s
         except IntegrityError:
             existing = await MediaAsset.filter(sha256=checked.sha256).first()  # the same bytes, at the same time
             if existing is None:
+                await _forget_object(ctx, key)
                 raise
+        except BaseException:
+            await _forget_object(ctx, key)
+            raise
     changes = {}
     if alt_text and not existing.alt_text:
         changes["alt_text"] = alt_text
@@ -153,6 +157,12 @@ async def store_checked(ctx, checked: CheckedUpload, file_name: str, alt_text: s
         for name, value in changes.items():
             setattr(existing, name, value)
     return existing
+
+
+async def _forget_object(ctx, key: str) -> None:
+    """Delete an object whose row could not be written, unless an asset row names it after all."""
+    if not await MediaAsset.filter(storage_key=key).exists():
+        await run_in_threadpool(storage_of(ctx).delete, key)
 
 
 async def upload(ctx, file: BinaryIO, file_name: str | None, alt_text: str = "", caption: str = "") -> MediaAsset:

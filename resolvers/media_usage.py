@@ -153,22 +153,22 @@ async def refresh_visibility(services, asset_ids: Iterable[int]) -> list[int]:
     refresh (or `media-cleanup`) to retry.
     """
     ids = sorted(set(asset_ids) - {None})
-    if not ids:
+    storage = getattr(services, "storage", None)
+    if not ids or storage is None:
+        # Without storage (a CLI that publishes) nothing can move: `media-cleanup` realigns later.
         return []
     assets = await MediaAsset.filter(id__in=ids)
     published = await used_asset_ids(ids, published_only=True)
     changed = []
-    storage = services.storage
     for asset in assets:
         want = asset.id in published
         if asset.public == want:
             continue
-        if storage is not None:
-            try:
-                await run_in_threadpool(set_public_with_renditions, storage, asset.storage_key, want)
-            except Exception:
-                log.exception("could not make media asset %s %s", asset.id, "public" if want else "private")
-                continue
+        try:
+            await run_in_threadpool(set_public_with_renditions, storage, asset.storage_key, want)
+        except Exception:
+            log.exception("could not make media asset %s %s", asset.id, "public" if want else "private")
+            continue
         await MediaAsset.filter(id=asset.id).update(public=want)
         asset.public = want
         changed.append(asset.id)

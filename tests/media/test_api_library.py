@@ -5,6 +5,7 @@ issues, and visibility following every step of the content lifecycle."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +16,7 @@ from models.gazettes import GazetteIssue
 from models.media import MediaAsset, MediaRole, MediaUsage
 from models.news import Article
 from resolvers import lifecycle
-from resolvers.media import store_checked
+from resolvers.media import cleanup, store_checked
 from tests.api.factories import gid, make_article, make_column
 from tests.conftest import count_queries
 
@@ -251,3 +252,26 @@ async def test_media_of_a_page_of_articles_load_in_constant_queries(services, an
         return len(counter.queries)
 
     assert await queries(2) == await queries(8)
+
+
+async def test_a_storage_failure_while_publishing_is_repaired_by_cleanup(services, editor, chief_editor, monkeypatch):
+    await make_column(slug="news")
+    asset = await make_asset(services)
+    created = (await editor.ok(ARTICLE_CREATE, {"input": {"title": "存储故障", "column": "news",
+                                                          "coverId": aid(asset)}}))["articleCreate"]
+    await editor.ok("mutation($id: ID!) { articleSubmit(input: {id: $id}) { __typename } }", {"id": created["id"]})
+
+    def unavailable(key: str, public: bool) -> None:
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr(services.storage, "set_public", unavailable)
+    published = await chief_editor.ok("""mutation($id: ID!) { articlePublish(input: {id: $id}) {
+      ... on Article { status } } }""", {"id": created["id"]})
+    assert published["articlePublish"]["status"] == "PUBLISHED"  # publishing does not fail for it
+    await asset.refresh_from_db()
+    assert not asset.public  # the flag did not run ahead of the storage
+    monkeypatch.undo()
+    report = await cleanup(services, timedelta(hours=24))
+    assert (report.assets, report.uploads, report.visibility_fixed) == ([], [], [asset.id])
+    await asset.refresh_from_db()
+    assert asset.public and services.storage.is_public(asset.storage_key)
