@@ -95,6 +95,9 @@ class Regulation(BaseModel, PublishableMixin):
     # Repealed (已废止) with no successor. The date may be unknown (the corpus only flags it).
     repealed = fields.BooleanField(default=False)
     repealed_on = fields.DateField(null=True)
+    # 公布日期 of the latest version as yyyymmdd (0 when unknown), kept by the importer and the
+    # editing operations: lists show the newest first and page by it without NULL ordering issues.
+    promulgated_day = fields.IntField(default=0, db_index=True)
 
     versions: fields.ReverseRelation[RegulationVersion]
 

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
@@ -57,6 +58,7 @@ __all__ = [
     "articles_by_version_ids",
     "compare_versions",
     "create_regulation_from_text",
+    "day_number",
     "diff_articles",
     "headings_by_version_ids",
     "iter_regulation_rows",
@@ -64,11 +66,14 @@ __all__ = [
     "refresh_regulation",
     "regulation_status",
     "short_title_of",
+    "shown_version",
     "sort_versions",
     "statuses_by_regulation_ids",
+    "today",
     "unique_slug",
     "version_dates",
     "version_in_force",
+    "version_ranges",
     "version_status",
     "versions_by_regulation_ids",
     "versions_with_articles",
@@ -78,6 +83,14 @@ __all__ = [
 # SQLite allows 32766 bound variables per statement (999 before 3.32); stay well below.
 _IN_CHUNK = 500
 _INSERT_BATCH = 500
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Today in Beijing time: the day a regulation is seen on unless another is asked for."""
+    return datetime.now(SHANGHAI).date()
 
 
 class LawError(ValueError):
@@ -171,6 +184,38 @@ def version_status(
     if candidate is not None and candidate.id == version.id:
         return RegulationStatus.IN_FORCE
     return RegulationStatus.AMENDED
+
+
+def shown_version(
+    regulation: Regulation, versions: Iterable[RegulationVersion], on: date
+) -> RegulationVersion | None:
+    """The text a reader sees on `on`: the version in force; for a repealed regulation the last
+    version that applied; before anything took effect the first version (its coming text)."""
+    ordered = sort_versions(versions)
+    if not ordered:
+        return None
+    return _candidate(ordered, on) or ordered[0]
+
+
+def version_ranges(
+    regulation: Regulation, versions: Iterable[RegulationVersion]
+) -> dict[int, tuple[date | None, date | None]]:
+    """For each version the days it is in force, as (start, end): in force on D exactly when
+    start <= D < end (None: open), by the same rules as `version_in_force`.
+
+    A version that never applies (superseded on the day it started) gets end == start; a start of
+    date.min stands for "always" (no dates known)."""
+    ordered = sort_versions(versions)
+    repeal = _repeal_date(regulation, ordered)
+    ranges: dict[int, tuple[date | None, date | None]] = {}
+    for i, version in enumerate(ordered):
+        start = version.starts_on or date.min
+        end = (ordered[i + 1].starts_on or date.min) if i + 1 < len(ordered) else None
+        # The repeal ends the version that applies at the time (a later version re-enacts).
+        if repeal is not None and start <= repeal and (end is None or repeal < end):
+            end = repeal
+        ranges[version.id] = (None if start == date.min else start, end)
+    return ranges
 
 
 # --- articles -----------------------------------------------------------------------------------
@@ -464,8 +509,16 @@ async def refresh_regulation(regulation: Regulation) -> list[RegulationVersion]:
         regulation.title = latest.title
         regulation.issuing_body = regulation.issuing_body or (issuing_body(history) or "")[:128]
         regulation.document_number = (document_number(history) or regulation.document_number)[:128]
-        await regulation.save(update_fields=["title", "issuing_body", "document_number", "updated_at"])
+        regulation.promulgated_day = day_number(latest.promulgated_on or max(
+            (v.promulgated_on for v in versions if v.promulgated_on), default=None))
+        await regulation.save(update_fields=["title", "issuing_body", "document_number", "promulgated_day",
+                                             "updated_at"])
     return versions
+
+
+def day_number(day: date | None) -> int:
+    """20230313 for 2023-03-13, 0 for None: `Regulation.promulgated_day`."""
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
 
 
 async def create_regulation_from_text(

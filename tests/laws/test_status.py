@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,8 +15,10 @@ from models.laws import (
 )
 from resolvers.laws import (
     regulation_status,
+    shown_version,
     statuses_by_regulation_ids,
     version_in_force,
+    version_ranges,
     version_status,
     versions_by_regulation_ids,
 )
@@ -153,3 +155,41 @@ async def test_legislation_law_point_in_time(demo_db):
 async def test_imported_statuses(demo_db, title, status):
     reg = await Regulation.get(short_title=title)
     assert (await statuses_by_regulation_ids([reg.id], D("2025-06-01")))[reg.id] == status
+
+
+SETUPS = [
+    ([("2015-03-15", "2015-03-15"), ("2023-03-13", None)], {}),
+    ([("2019-01-10", "2020-01-01"), ("2019-06-01", "2020-01-01")], {}),  # same start: the first never applies
+    ([(None, None), ("2024-12-31", None)], {}),
+    ([("2005-03-25", "2005-05-01")], {"repealed": True, "repealed_on": D("2021-03-01")}),
+    ([("2005-03-25", None), ("2022-01-01", None)], {"repealed": True, "repealed_on": D("2021-03-01")}),
+    ([("2005-03-25", None), ("2022-01-01", None)], {"repealed": True, "repealed_on": D("2023-01-01")}),
+    ([("2005-03-25", "2005-05-01")], {"repealed": True}),  # unknown repeal date
+    ([(None, None)], {"repealed": True}),
+]
+
+
+@pytest.mark.parametrize(("versions", "regulation"), SETUPS)
+async def test_version_ranges_agree_with_version_in_force(db, versions, regulation):
+    """The date ranges the search index gets say the same as the point-in-time rules, on every
+    boundary day and the days around it."""
+    reg, rows = await make(versions, **regulation)
+    ranges = version_ranges(reg, rows)
+    boundaries = {d for v in rows for d in (v.promulgated_on, v.effective_from) if d}
+    boundaries |= {reg.repealed_on} if reg.repealed_on else set()
+    days = sorted({d + timedelta(days=k) for d in boundaries for k in (-1, 0, 1)} | {D("1990-01-01"), D("2030-01-01")})
+    for day in days:
+        expected = await version_in_force(reg, day, rows)
+        in_range = [v for v in rows
+                    if (ranges[v.id][0] or date.min) <= day and (ranges[v.id][1] is None or day < ranges[v.id][1])]
+        assert in_range == ([expected] if expected else []), day
+
+
+async def test_shown_version(db):
+    reg, [old, new] = await make([("2015-03-15", None), ("2023-03-13", None)])
+    assert shown_version(reg, [old, new], D("2010-01-01")) == old  # not yet effective: the coming text
+    assert shown_version(reg, [old, new], D("2020-01-01")) == old
+    assert shown_version(reg, [old, new], D("2024-01-01")) == new
+    gone, [text] = await make([("2005-03-25", None)], repealed=True, repealed_on=D("2021-03-01"))
+    assert shown_version(gone, [text], D("2024-01-01")) == text  # repealed: the last text that applied
+    assert shown_version(gone, [], D("2024-01-01")) is None
