@@ -58,6 +58,8 @@ class ImportSummary:
     versions: int = 0
     articles: int = 0
     seconds: float = 0.0
+    # Regulations whose rows this run wrote: the search index must follow them.
+    changed_regulation_ids: set[int] = field(default_factory=set)
 
     def render(self) -> str:
         lines = [
@@ -291,12 +293,15 @@ async def _import_one(
                 if not await refresh_regulation(old):
                     await old.delete()
                     regulations.pop((old.region or "", old.short_title), None)
+                else:
+                    summary.changed_regulation_ids.add(old.id)
     except Exception as exc:  # any failure skips this text: the transaction rolled back
         if created_regulation and regulation is not None:
             slugs.discard(regulation.slug)
         summary.skipped.append((row.path, f"not stored: {type(exc).__name__}: {exc}"))
         return
     regulations[key] = regulation
+    summary.changed_regulation_ids.add(regulation.id)
     if row.id:
         existing_by_id[row.id] = version
     else:

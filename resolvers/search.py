@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from anyio import to_thread
 
 import resolvers.article_search  # noqa: F401  registers the article indexer
+from resolvers import law_search  # noqa: F401  registers the regulation and gazette indexers
 from resolvers.errors import BadRequest
 from resolvers.pagination import MAX_PAGE_SIZE, offset_after, page_size
 from search.base import SearchFilter, SearchResults, SearchSort
