@@ -14,6 +14,9 @@ from schema.audit import AuditQuery
 from schema.auth import AuthMutation
 from schema.base import Info
 from schema.extensions import MarkExecution, ShapeErrors
+from schema.gazettes import GazetteMutation, GazetteQuery
+from schema.law_edits import LawsMutation
+from schema.laws import LawsQuery
 from schema.media import MediaMutation, MediaQuery
 from schema.news import Article, NewsMutation, NewsQuery
 from schema.node import NodeQuery
@@ -23,13 +26,13 @@ from schema.users import UserMutation, UserQuery
 
 
 @strawberry.type(description="Everything the platform answers.")
-class Query(NodeQuery, UserQuery, NewsQuery, MediaQuery, SearchQuery, AuditQuery):
+class Query(NodeQuery, UserQuery, NewsQuery, LawsQuery, GazetteQuery, MediaQuery, SearchQuery, AuditQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes state. Each mutation takes one `input` and returns a "
                  "`<Mutation>Result` union of its object and FieldErrors.")
-class Mutation(AuthMutation, UserMutation, NewsMutation, MediaMutation):
+class Mutation(AuthMutation, UserMutation, NewsMutation, LawsMutation, GazetteMutation, MediaMutation):
     pass
 
 

@@ -64,7 +64,7 @@ def test_settings(tmp: Path) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         app_env="test",
         public_base_url="https://renda.example.cn",
-        search_backend=os.environ.get("TEST_SEARCH_BACKEND", "none"),
+        search_backend=os.environ.get("TEST_SEARCH_BACKEND", "whoosh"),
         scheduler_interval_seconds=3600,
         trusted_proxies=("127.0.0.1",),
     )
