@@ -340,6 +340,69 @@ def cmd_create_user(args) -> int:
     return 0
 
 
+def cmd_import_laws(args) -> int:
+    """Import a corpus folder, then index the regulations it changed (in this process, in batches,
+    so a running server keeps serving and sees the new documents)."""
+    from tqdm import tqdm
+
+    from resolvers.law_import import LawImportError, import_laws
+    from resolvers.law_search import reindex_regulations
+
+    settings = _settings(args)
+
+    async def work():
+        summary = await import_laws(Path(args.path), progress=True)
+        print(summary.render(), flush=True)
+        backend = open_search(settings)
+        if backend is None or not summary.changed_regulation_ids:
+            return summary, 0
+        try:
+            with tqdm(total=len(summary.changed_regulation_ids), unit="regulation", desc="index",
+                      file=sys.stderr) as bar:
+                written = await reindex_regulations(Services(settings=settings, mailer=None, search=backend),
+                                                    sorted(summary.changed_regulation_ids), progress=bar.update)
+        finally:
+            backend.close()
+        return summary, written
+
+    try:
+        summary, written = asyncio.run(_with_orm(settings, work))
+    except LawImportError as error:
+        print(f"import-laws: {error}", file=sys.stderr)
+        return 2
+    if summary.changed_regulation_ids:
+        print(f"indexed {written} search documents of {len(summary.changed_regulation_ids)} regulations")
+    else:
+        print("search index unchanged")
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    """Rebuild the whole search index from the database: every registered kind."""
+    import time
+
+    from tqdm import tqdm
+
+    import resolvers.search  # noqa: F401  registers every indexer
+    from resolvers import indexing
+
+    settings = _settings(args)
+    backend = open_search(settings)
+    if backend is None:
+        print("reindex: SEARCH_BACKEND is none: there is no index to build", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        with tqdm(unit="item", desc="read", file=sys.stderr) as bar:
+            docs = asyncio.run(_with_orm(settings, lambda: indexing.all_documents(progress=bar.update)))
+        with tqdm(total=len(docs), unit="doc", desc="index", file=sys.stderr) as bar:
+            count = backend.rebuild(docs, progress=lambda n: bar.update(n - bar.n))
+    finally:
+        backend.close()
+    print(f"reindexed {count} search documents in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
 def _add_data_dir(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument("--data-dir", default=default,
                         help="where the platform keeps its database, index, media and logs (default $DATA_DIR or ./data)")
@@ -375,6 +438,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
     _add_data_dir(p, argparse.SUPPRESS)
     p.set_defaults(func=cmd_media_cleanup)
+    p = sub.add_parser("import-laws", help="import law texts (manifest.jsonl + Markdown) and index what changed")
+    p.add_argument("path", help="folder with manifest.jsonl, e.g. /work/shared/data/laws")
+    _add_data_dir(p, argparse.SUPPRESS)
+    p.set_defaults(func=cmd_import_laws)
+    p = sub.add_parser("reindex", help="rebuild the whole search index from the database")
+    _add_data_dir(p, argparse.SUPPRESS)
+    p.set_defaults(func=cmd_reindex)
     return parser
 
 

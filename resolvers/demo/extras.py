@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-LOADERS: list = []
+from resolvers.demo.laws_demo import load_laws_demo
+
+LOADERS: list = [load_laws_demo]
