@@ -74,7 +74,9 @@ def open_search(settings: Settings):
     if settings.search_backend == "none":
         return None
     from search import open_backend
+    from search.analyzer import use_cache_dir
 
+    use_cache_dir(settings.data_dir / "cache")  # all the platform writes stays under DATA_DIR
     return open_backend(settings.search_backend, settings.index_dir)
 
 

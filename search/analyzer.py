@@ -31,6 +31,7 @@ import zhconv
 from whoosh.analysis import Token, Tokenizer
 
 USERDICT = Path(__file__).with_name("userdict.txt")
+SYNONYMS = Path(__file__).with_name("synonyms.txt")
 
 # Article, chapter... labels are one token (第十二条, 第一百二十条之一), never split by jieba.
 _LABEL = re.compile(r"第[零〇一二三四五六七八九十百千万两0-9]+[条章节编款项](?:之[一二三四五六七八九十]+)?")
@@ -40,6 +41,14 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _lock = threading.Lock()
 _tokenizer: Any = None
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(path: Path) -> None:
+    """Keep jieba's prebuilt dictionary cache (about 9 MB, saves a second per process
+    start) in `path` instead of the system temp folder; before the first tokenizer use."""
+    global _cache_dir
+    _cache_dir = Path(path)
 
 
 def normalize(text: str) -> str:
@@ -87,12 +96,21 @@ def _build_tokenizer() -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()  # our own instance: other users of jieba keep the stock dictionary
+    if _cache_dir is not None:
+        _cache_dir.mkdir(parents=True, exist_ok=True)
+        tk.tmp_dir = str(_cache_dir)
     tk.initialize()
     for line in USERDICT.read_text(encoding="utf-8").splitlines():
         parts = line.split("#", 1)[0].split()
         if parts:
             # No frequency given: jieba picks one just high enough to keep the word whole.
             tk.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+    # Everyday words of the synonym table stay whole in queries (酒驾, not 酒 / 驾).
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        left = line.split("#", 1)[0].partition("=>")[0].split()
+        for word in left:
+            if len(word) > 1 and not tk.FREQ.get(word):
+                tk.add_word(word)
     return tk
 
 

@@ -6,16 +6,22 @@
 
 Anything else is text: an unbalanced quote runs to the end, AND/OR/NOT and brackets are
 ignored, control characters are dropped, and only the first MAX_QUERY_LENGTH characters
-count. Stop words (的, 如何, 请问...) are dropped from free words, never from phrases.
+count. Stop words (的, 如何, 请问, 多久...) are dropped from free words, never from phrases.
+
+Citizens ask in everyday words; laws are written in legal ones. A free word listed in
+synonyms.txt (老板 => 用人单位) also matches its legal terms, which rank a little lower than
+the word itself. A free word of one character (签, 吵) ranks but is never required, unless
+the query has nothing longer.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .analyzer import normalize, query_words
+from .analyzer import SYNONYMS, normalize, query_words
 from .base import MAX_QUERY_LENGTH
 
 #: More free words than this are ignored: a pasted paragraph is not a query.
@@ -26,8 +32,19 @@ _STOP_WORDS = """
     吗 呢 吧 啊 么 嘛 呀 啥 什么 怎么 怎么办 怎样 如何 哪些 哪个 哪里 多少 几 是否 能否 请问 请
     我 我们 你 你们 您 他 她 它 他们 这 那 这个 那个 这些 那些 就 都 也 还 又 很 要 会 能 可以
     可 应该 需要 一个 有没有 有 没有 关于 and or not
+    多久 多长 多长时间 多少钱 谁 来 去 太 啊 吗 呢 哪 哪儿 咋 咋办 为啥 为什么 怎么样 怎么回事
+    要不要 能不能 可不可以 会不会 是不是 该不该 算不算 行不行 还是 还有 已经 一直 如果 但是 因为 所以
+    想 想要 打算 现在 最近 时候 问 一下 一些
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
+#: Words that say little in a question (法律对试用期有什么规定) but are the query when alone.
+WEAK_WORDS = frozenset(["情况", "问题", "有关", "相关", "规定", "法律", "法规", "条例", "办法"])
+
+#: Question words that tell what kind of answer is wanted: terms such answers are written
+#: with, which rank (soft words) without being required.
+_DEADLINE = ("期限", "之日起")
+HINTS = {"多久": _DEADLINE, "多长": _DEADLINE, "多长时间": _DEADLINE, "几天": _DEADLINE, "几个月": _DEADLINE,
+         "多少钱": ("标准", "费用"), "罚多少": ("罚款",)}
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂〝〞"} | {c: "-" for c in "－−–—"})
 _SPACE = re.compile(r"\s+")
@@ -47,6 +64,8 @@ class ParsedQuery:
     phrases: list[Phrase] = field(default_factory=list)
     excluded_words: list[str] = field(default_factory=list)
     excluded_phrases: list[Phrase] = field(default_factory=list)
+    soft_words: list[str] = field(default_factory=list)  # one character, hints: ranked, never required
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> legal terms
 
     @property
     def is_empty(self) -> bool:
@@ -55,7 +74,8 @@ class ParsedQuery:
 
     def highlight_terms(self) -> list[str]:
         """Strings to mark in snippets, longest first."""
-        terms = {w for w in self.words} | {p.text for p in self.phrases}
+        terms = set(self.words) | set(self.soft_words) | {p.text for p in self.phrases}
+        terms.update(t for alts in self.synonyms.values() for t in alts)
         return sorted(terms, key=lambda t: (-len(t), t))
 
 
@@ -100,12 +120,46 @@ def parse_query(raw: str) -> ParsedQuery:
             end = min(j for j in (text.find('"', i), text.find(" -", i), n) if j >= 0)
             plain.append(text[i:end])
             i = end if end == n or text[end] == '"' else end + 1
-    for chunk in plain:
-        for word, _ in query_words(chunk):
-            if word not in STOP_WORDS and word not in parsed.words:
-                parsed.words.append(word)
-    del parsed.words[MAX_WORDS:]
+    typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
+    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS]
+    if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
+        words = [w for w in typed if w in WEAK_WORDS]
+    del words[MAX_WORDS:]
+    if any(len(w) > 1 for w in words):
+        parsed.soft_words = [w for w in words if len(w) == 1 and w not in parsed.words]
+        words = [w for w in words if len(w) > 1]
+    for word in words:
+        if word not in parsed.words:
+            parsed.words.append(word)
+    for word in typed:  # 多久 is a stop word, but it says the answer is a time limit
+        for hint in HINTS.get(word, ()):
+            if hint not in parsed.words and hint not in parsed.soft_words:
+                parsed.soft_words.append(hint)
+    table = synonyms()
+    for word in parsed.words + parsed.soft_words:
+        if word in table:
+            parsed.synonyms[word] = tuple(t for t in table[word] if t != word)
     return parsed
+
+
+@functools.cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Everyday word -> legal terms, from synonyms.txt (lines `老板 公司 雇主 => 用人单位`)."""
+    table: dict[str, list[str]] = {}
+    for n, line in enumerate(SYNONYMS.read_text("utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        left, sep, right = line.partition("=>")
+        if not sep or not left.split() or not right.split():
+            raise ValueError(f"{SYNONYMS.name} line {n}: expected `words => legal terms`")
+        for word in left.split():
+            key = normalize(word)
+            for term in right.split():
+                term = normalize(term)
+                if term not in table.setdefault(key, []):
+                    table[key].append(term)
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def _add_phrase(parsed: ParsedQuery, text: str, negate: bool) -> None:
@@ -113,11 +167,11 @@ def _add_phrase(parsed: ParsedQuery, text: str, negate: bool) -> None:
     words = tuple(query_words(text))
     if not words:
         return
-    if len(words) == 1:
-        target = parsed.excluded_words if negate else parsed.words
-        if words[0][0] not in target:
-            target.append(words[0][0])
+    if len(words) == 1 and negate:
+        if words[0][0] not in parsed.excluded_words:
+            parsed.excluded_words.append(words[0][0])
         return
+    # A quoted single word stays a phrase: exact, never widened to synonyms or pieces met apart.
     # Offsets relative to the first word, so leading punctuation does not matter.
     first = words[0][1]
     phrase = Phrase(text[first : words[-1][1] + len(words[-1][0])], tuple((w, o - first) for w, o in words))

@@ -1,7 +1,9 @@
 """From a parsed query to the matched documents (per segment) and their order.
 
 Words: a document must have all of them when there are one or two, at least half of
-them (rounded up) when there are more, and if no document qualifies, any of them.
+them (rounded up) when there are more, and if no document qualifies, any of them. A
+document has a word when it has the word, one of its synonyms, or all of either's split
+pieces. Soft words (one character, hints) only rank.
 Quoted phrases are always required; excluded words and phrases always removed; so are
 deleted documents. Ranking is BM25F (title boosted) times a coordination factor, the
 squared share of the words a document has, so documents with all the words come first.
@@ -21,7 +23,7 @@ from .whoosh_state import SearcherState
 @dataclass
 class Match:
     docs: list[set[int]]  # per segment view, local document numbers
-    terms: list[str] = field(default_factory=list)  # what to score; empty: order by date
+    terms: list[tuple[str, float]] = field(default_factory=list)  # what to score, weighted; empty: by date
     counts: list[Counter] | None = None  # words present per document, when not all are required
     words: int = 0
 
@@ -48,14 +50,14 @@ def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> 
         if filt is None:
             return Match([set() for _ in views])
         return Match([a - x for a, x in zip(allowed, excluded, strict=True)])  # type: ignore[operator]
-    terms = st.scoring_terms(parsed.words, parsed.phrases)
+    terms = st.scoring_terms(parsed)
     required = []
     for v, a in zip(views, allowed, strict=True):
         sets = [st.phrase_docs(v, p) for p in parsed.phrases]
         if a is not None:
             sets.append(a)
         required.append(sets)
-    optional = [[st.word_docs(v, w) for w in parsed.words] for v in views]
+    optional = [[st.group_docs(v, w, parsed.synonyms.get(w, ())) for w in parsed.words] for v in views]
     n = len(parsed.words)
     if n <= 2:
         docs = [_intersect(o + r) - x for o, r, x in zip(optional, required, excluded, strict=True)]

@@ -16,9 +16,16 @@ from typing import Any
 
 from .analyzer import split_word
 from .base import FACET_NAMES, SearchFilter
-from .query import Phrase
+from .query import ParsedQuery, Phrase
 from .whoosh_schema import FIELD_BOOSTS, NO_TIMESTAMP, TEXT_FIELDS
 from .whoosh_segment import K1, LRU, FacetTable, SegmentData, SegmentView, filter_clauses
+
+#: Ranking weights of a synonym (of the word typed) and of a soft word (one character, hint).
+SYNONYM_WEIGHT = 0.7
+SOFT_WEIGHT = 0.5
+#: A citizen asking a question wants the law as it stands: older versions rank lower.
+STATUS_WEIGHTS = {"AMENDED": 0.6, "REPEALED": 0.5}
+STATUS_AT = FACET_NAMES.index("status")
 
 
 class SearcherState:
@@ -48,6 +55,7 @@ class SearcherState:
         self.doc_count_all = sum(v.data.size for v in self.views)
         self.avg_lengths = {f: max(reader.field_length(f) / max(self.doc_count_all, 1), 1.0) for f in TEXT_FIELDS}
         self._idf: dict[tuple[str, str], float] = {}
+        self._status_cache: list[float] = []
 
     def segment_ids(self) -> set[str]:
         return {v.data.segid for v in self.views}
@@ -85,24 +93,51 @@ class SearcherState:
             found = self._idf[key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return found
 
-    def scoring_terms(self, words: list[str], phrases: list[Phrase]) -> list[str]:
-        terms = list(words)
-        for phrase in phrases:
+    def group_docs(self, view: SegmentView, word: str, synonyms: tuple[str, ...] = ()) -> set[int]:
+        """Documents having `word` or one of its `synonyms`, each also as all of its split
+        pieces (拖欠工资 in 拖欠劳动者工资: 拖欠 + 工资)."""
+        found = set(view.word_docs(word))
+        for term in (word, *synonyms):
+            if term != word:
+                found |= view.word_docs(term)
+            pieces = split_word(term)
+            if pieces and all(len(p) > 1 for p, _ in pieces):
+                found |= set.intersection(*(view.word_docs(p) for p, _ in pieces))
+        return found
+
+    def scoring_terms(self, parsed: ParsedQuery) -> list[tuple[str, float]]:
+        """(term, weight) to rank by: typed words count fully, their split pieces half,
+        synonyms a bit less than the word, one-character and hint words half."""
+        weights: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            weights[term] = max(weights.get(term, 0.0), weight)
+            pieces = split_word(term)
+            if pieces and all(len(p) > 1 for p, _ in pieces):
+                for piece, _ in pieces:
+                    weights[piece] = max(weights.get(piece, 0.0), weight / 2)
+
+        for phrase in parsed.phrases:
             for word, _ in phrase.words:
-                terms.append(word)
-                terms.extend(p for p, _ in split_word(word) if len(p) > 1)
-        return list(dict.fromkeys(terms))
+                add(word, 1.0)
+        for words, weight in ((parsed.words, 1.0), (parsed.soft_words, SOFT_WEIGHT)):
+            for word in words:
+                add(word, weight)
+                for synonym in parsed.synonyms.get(word, ()):
+                    add(synonym, weight * SYNONYM_WEIGHT)
+        return list(weights.items())
 
     def top_scored(
         self,
         docs: list[set[int]],
-        terms: list[str],
+        terms: list[tuple[str, float]],
         k: int,
         counts: list[Counter] | None = None,
         words: int = 0,
     ) -> list[tuple[float, int, int]]:
-        """The best `k` of `docs` (local sets, one per view) by BM25F for `terms`, times
-        (share of `words` present)² when `counts` are given: (score, view index, local)."""
+        """The best `k` of `docs` (local sets, one per view) by BM25F for weighted `terms`,
+        times (share of `words` present)² when `counts` are given, times the status weight
+        (superseded and repealed texts below those in force): (score, view index, local)."""
         if k <= 0:
             return []
         best: list[tuple[float, int, int, int]] = []
@@ -110,14 +145,15 @@ class SearcherState:
             if not local:
                 continue
             tables = []
-            for term in terms:
+            for term, boost in terms:
                 for f in TEXT_FIELDS:
                     freqs = view.term_freqs(f, term)
                     if freqs:
                         norms = view.length_norms(f, self.avg_lengths[f])
-                        tables.append((freqs.get, norms, FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
+                        tables.append((freqs.get, norms, boost * FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
             coord = counts[i] if counts is not None else None
             base = view.base
+            facet_ids, status = view.data.facet_ids, self._status_weights()
             scored = []
             for d in local:
                 s = 0.0
@@ -127,9 +163,18 @@ class SearcherState:
                         s += weight * tf / (tf + norms[d])
                 if coord is not None:
                     s *= (coord[d] / words) ** 2
+                s *= status[facet_ids[d]]
                 scored.append((s, -(base + d), d))
             best.extend((s, neg, i, d) for s, neg, d in heapq.nlargest(k, scored))
         return [(s, i, d) for s, _, i, d in heapq.nlargest(k, best)]
+
+    def _status_weights(self) -> list[float]:
+        """Ranking weight per facet id, from the status in it."""
+        values = self._facets.values
+        known = self._status_cache
+        while len(known) < len(values):
+            known.append(STATUS_WEIGHTS.get(values[len(known)][STATUS_AT], 1.0))
+        return known
 
     def top_by_date(self, docs: list[set[int]], k: int, newest: bool) -> list[tuple[float, int, int]]:
         """The `k` newest (or oldest) of `docs`; undated documents last either way."""

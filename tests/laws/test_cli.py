@@ -39,7 +39,11 @@ def env() -> dict[str, str]:
 def test_import_twice_then_reindex(tmp_path, env):
     corpus = corpus_subset(tmp_path / "corpus", LIFAFA + SUGGESTION_RULES)
     data = tmp_path / "data"
-    first = cli("import-laws", corpus, "--data-dir", data, env=env)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    first = cli("import-laws", corpus, "--data-dir", data, env=env | {"TMPDIR": str(temp)})
+    # Everything the command writes is under the data folder, the segmenter's cache included.
+    assert (data / "cache" / "jieba.cache").is_file() and not any(temp.iterdir())
     assert "imported 4, updated 0, unchanged 0, skipped 0" in first.stdout
     assert "written: 3 regulations, 4 versions" in first.stdout
     indexed = re.search(r"indexed (\d+) search documents of 3 regulations", first.stdout)

@@ -199,7 +199,9 @@ class TestSearchBackend:
             ]
         )
         assert keys(backend.search('"代表建议办理"')) == ["Article:exact"]
-        assert set(keys(backend.search("代表建议 办理"))) == {"Article:exact", "Article:reversed"}
+        assert set(keys(backend.search('"代表建议" 办理'))) == {"Article:exact", "Article:reversed"}
+        # Unquoted, a word's pieces apart also match, below the texts with the whole word.
+        assert keys(backend.search("代表建议 办理"))[-1] == "Article:apart"
 
     def test_phrase_across_segmentation_differences(self, backend):
         # In context jieba splits 人大代表/建议, yet the phrase 代表建议 is in the text.

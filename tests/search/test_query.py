@@ -22,9 +22,34 @@ def test_phrases_keep_every_word_and_offsets():
     assert phrase.words == (("代表建议", 0), ("的", 4), ("办理", 5))
 
 
-def test_single_word_phrase_is_a_required_word():
+def test_single_word_phrase_stays_exact():
+    # Unquoted, a word also matches its synonyms and its pieces apart; quoted, only itself.
     q = parse_query('"代表建议"')
-    assert q.words == ["代表建议"] and not q.phrases
+    assert not q.words and [p.text for p in q.phrases] == ["代表建议"]
+
+
+def test_question_words_are_dropped_and_hint_what_is_asked():
+    q = parse_query("单位答复代表建议的期限是多久")
+    assert q.words == ["单位", "答复", "代表建议", "期限"]
+    assert "之日起" in q.soft_words  # 多久 asks for a time limit
+
+
+def test_weak_words_are_the_query_only_when_alone():
+    assert parse_query("法律对试用期有什么规定").words == ["试用期"]
+    assert parse_query("法律").words == ["法律"]
+    assert parse_query("的 吗").words == []
+
+
+def test_everyday_words_bring_their_legal_terms():
+    q = parse_query("老板拖欠工资")
+    assert q.synonyms["老板"] == ("用人单位",)
+    assert "用人单位" in q.highlight_terms()
+
+
+def test_one_character_words_only_rank():
+    q = parse_query("公司不签劳动合同")
+    assert "签" in q.soft_words and "签" not in q.words and "劳动合同" in q.words
+    assert parse_query("签").words == ["签"]  # nothing longer: the character is the query
 
 
 @pytest.mark.parametrize("quotes", ["“”", "「」", "『』", "＂＂"])
