@@ -387,6 +387,9 @@ def cmd_reindex(args) -> int:
 
     import resolvers.search  # noqa: F401  registers every indexer
     from resolvers import indexing
+    from resolvers.law_search import record_status_day
+    from resolvers.laws import today
+    from resolvers.scheduler import status_marker
 
     settings = _settings(args)
     backend = open_search(settings)
@@ -399,6 +402,7 @@ def cmd_reindex(args) -> int:
             docs = asyncio.run(_with_orm(settings, lambda: indexing.all_documents(progress=bar.update)))
         with tqdm(total=len(docs), unit="doc", desc="index", file=sys.stderr) as bar:
             count = backend.rebuild(docs, progress=lambda n: bar.update(n - bar.n))
+        record_status_day(status_marker(settings), today())
     finally:
         backend.close()
     print(f"reindexed {count} search documents in {time.perf_counter() - started:.1f}s")

@@ -15,14 +15,15 @@ Keys are "<GraphQL type>:<pk>" of node types a search hit can show:
 
 Statuses are computed on the day of indexing; `inForceOn` is always exact (date ranges).
 A status changes only on a version's start or a repeal date: `status_changes_between` lists the
-regulations to re-index on such days (or run `python server.py reindex`).
+regulations to re-index on such days, and the scheduler does it daily (`refresh_statuses`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from anyio import to_thread
 
@@ -176,6 +177,36 @@ async def status_changes_between(after: date, until: date) -> list[int]:
         status=Status.PUBLISHED, repealed=True, repealed_on__gt=after, repealed_on__lte=until,
     ).values_list("id", flat=True)
     return sorted({*starts, *promulgated, *repealed})
+
+
+#: How far back a refresh looks when it has no record of the last one.
+REFRESH_LOOKBACK_DAYS = 31
+
+
+async def refresh_statuses(services, marker: Path, on: date | None = None) -> list[int]:
+    """Re-index the regulations whose status changed since the day recorded in `marker` (a
+    law took effect, a new version came into force, a repeal began), then record `on`
+    (today). Run daily by the scheduler; a full reindex records its own day."""
+    on = on or today()
+    try:
+        last = date.fromisoformat(marker.read_text("utf-8").strip())
+    except (OSError, ValueError):
+        last = on - timedelta(days=REFRESH_LOOKBACK_DAYS)
+    if last >= on or services.search is None:
+        return []
+    ids = await status_changes_between(last, on)
+    if ids:
+        await reindex_regulations(services, ids)
+        log.info("refreshed the search status of %d regulation(s) for %s", len(ids), on)
+    record_status_day(marker, on)
+    return ids
+
+
+def record_status_day(marker: Path, on: date) -> None:
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    temporary = marker.with_suffix(".tmp")
+    temporary.write_text(on.isoformat(), "utf-8")
+    temporary.replace(marker)
 
 
 # --- gazette issues -----------------------------------------------------------------------------

@@ -1,13 +1,20 @@
-"""The background task that publishes scheduled content when it falls due."""
+"""The background task: publishes scheduled content when it falls due, and once a day
+refreshes the search status of laws that took effect or were superseded."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from resolvers.law_search import refresh_statuses
 from resolvers.workflow import publish_due
 
 log = logging.getLogger("renda.scheduler")
+
+
+def status_marker(settings):
+    """The file recording the day the index's regulation statuses were computed for."""
+    return settings.data_dir / "search-statuses.day"
 
 
 async def run_scheduler(services, interval: float) -> None:
@@ -17,6 +24,8 @@ async def run_scheduler(services, interval: float) -> None:
             published = await publish_due(services)
             if published:
                 log.info("published %d scheduled item(s)", len(published))
+            if services.search is not None and services.settings is not None:
+                await refresh_statuses(services, status_marker(services.settings))
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -43,3 +43,31 @@ async def test_status_changes_between(demo_db):
     reg = await Regulation.get(short_title="立法法")
     assert reg.id in await status_changes_between(date(2023, 3, 12), date(2023, 3, 13))
     assert reg.id not in await status_changes_between(date(2023, 3, 13), date(2023, 6, 1))
+
+
+async def test_the_daily_refresh_brings_statuses_up_to_date(demo_db, tmp_path):
+    """An index written before the 2023 立法法 took effect shows it NOT_YET_EFFECTIVE; the
+    scheduler's refresh re-indexes it, records the day, and does nothing more that day."""
+    from types import SimpleNamespace
+
+    from resolvers.law_search import refresh_statuses
+    from search import SearchFilter, open_backend
+
+    reg = await Regulation.get(short_title="立法法")
+    backend = open_backend("whoosh", tmp_path / "index")
+    try:
+        backend.index(await regulation_documents([reg], on=date(2023, 3, 1)))
+        waiting = SearchFilter(kinds=[SearchKind.REGULATION], statuses=["NOT_YET_EFFECTIVE"])
+        assert backend.search("立法法", filter=waiting).total == 1
+        marker = tmp_path / "search-statuses.day"
+        marker.write_text("2023-03-01")
+        services = SimpleNamespace(search=backend)
+
+        assert reg.id in await refresh_statuses(services, marker)
+        assert backend.search("立法法", filter=waiting).total == 0
+        in_force = SearchFilter(kinds=[SearchKind.REGULATION], statuses=["IN_FORCE"])
+        assert backend.search("立法法", filter=in_force).total == 1
+        assert date.fromisoformat(marker.read_text()) > date(2025, 1, 1)
+        assert await refresh_statuses(services, marker) == []  # once a day
+    finally:
+        backend.close()
