@@ -7,7 +7,7 @@ The public reads PUBLISHED issues (ARCHIVED ones by address only); GAZETTE_EDIT 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -16,7 +16,7 @@ from models.gazettes import GazetteEntry, GazetteEntryKind, GazetteIssue, gazett
 from models.laws import Regulation
 from resolvers import publishing
 from resolvers.errors import Collector, Conflict, NotFound
-from resolvers.laws import today
+from resolvers.laws import SHANGHAI, today
 from resolvers.pagination import Page, paginate
 from resolvers.permissions import Action, can, require
 
@@ -188,15 +188,17 @@ async def send_back(ctx, issue: GazetteIssue, comment: str) -> GazetteIssue:
     return await publishing.send_back(ctx, RULES, issue, comment)
 
 
-async def publish(ctx, issue: GazetteIssue) -> GazetteIssue:
-    """Publish now; an issue without a date of publication is dated today."""
+async def publish(ctx, issue: GazetteIssue, publish_at: datetime | None = None) -> GazetteIssue:
+    """Publish now or at `publish_at`; an issue without a date of publication is dated the
+    day it goes public (Beijing time)."""
     require(ctx.user, RULES.publish)
     if issue.status != Status.IN_REVIEW:
         raise publishing.wrong_status(RULES, "审核中")
+    issue = await publishing.publish(ctx, RULES, issue, publish_at)
     if issue.published_on is None:
-        issue.published_on = today()
+        issue.published_on = issue.publish_at.astimezone(SHANGHAI).date() if issue.publish_at else today()
         await issue.save(update_fields=["published_on", "updated_at"])
-    return await publishing.publish(ctx, RULES, issue)
+    return issue
 
 
 async def unpublish(ctx, issue: GazetteIssue) -> GazetteIssue:

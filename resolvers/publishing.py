@@ -3,13 +3,14 @@ issues ...): DRAFT -> IN_REVIEW -> PUBLISHED -> ARCHIVED, with the same rules as
 (resolvers/workflow.py) minus review stages and stored revisions.
 
 Each kind names the actions that guard it (`Rules`); the search index and subscribers follow
-every change through resolvers/lifecycle.py. Scheduled publishing (`publishAt`) is for articles
-only: the scheduler does not run these kinds.
+every change through resolvers/lifecycle.py. Publishing may be scheduled (`publishAt`): the
+item stays IN_REVIEW until the scheduler's `publish_due` publishes it (also after a restart).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from models.base import Status
 from resolvers import lifecycle
@@ -59,32 +60,55 @@ async def submit(ctx, rules: Rules, item):
 
 
 async def send_back(ctx, rules: Rules, item, comment: str):
-    """IN_REVIEW -> DRAFT, with the reason (kept in the audit log)."""
+    """IN_REVIEW -> DRAFT, with the reason (kept in the audit log); a schedule is dropped."""
     require(ctx.user, rules.publish)
     if item.status != Status.IN_REVIEW:
         raise wrong_status(rules, "审核中")
     if not (comment or "").strip():
         raise Invalid("comment", "退回时请填写意见", "REQUIRED")
-    await _save_status(item, Status.DRAFT)
+    await _save_status(item, Status.DRAFT, publish_at=None)
     return item
 
 
-async def publish(ctx, rules: Rules, item):
-    """IN_REVIEW -> PUBLISHED: public, listed and searchable from now on."""
+async def publish(ctx, rules: Rules, item, publish_at: datetime | None = None):
+    """IN_REVIEW -> PUBLISHED: public, listed and searchable from now on; or, with a future
+    `publish_at`, scheduled: it stays in review until the scheduler publishes it then."""
     require(ctx.user, rules.publish)
     if item.status != Status.IN_REVIEW:
         raise wrong_status(rules, "审核中")
+    if publish_at is not None:
+        if publish_at.tzinfo is None:
+            raise Invalid("publishAt", "发布时间须带时区", "INVALID")
+        if publish_at > now():
+            await _save_status(item, Status.IN_REVIEW, publish_at=publish_at)
+            return item
     await _save_status(item, Status.PUBLISHED, published_at=now(), publish_at=None)
     await lifecycle.published(ctx, item)
     return item
 
 
+async def publish_due(services, model) -> list:
+    """Publish every item of `model` whose scheduled time has come, dated that time."""
+    published = []
+    due = await model.filter(status=Status.IN_REVIEW, publish_at__lte=now()).order_by("publish_at", "id")
+    for item in due:
+        # Claim the row: with several app processes only one of them publishes it.
+        claimed = await model.filter(id=item.id, status=Status.IN_REVIEW, publish_at=item.publish_at).update(
+            status=Status.PUBLISHED, published_at=item.publish_at, publish_at=None, updated_at=now())
+        if not claimed:
+            continue
+        await item.refresh_from_db()
+        await lifecycle.published(services, item)
+        published.append(item)
+    return published
+
+
 async def unpublish(ctx, rules: Rules, item):
-    """PUBLISHED or ARCHIVED -> DRAFT: out of sight of the public at once."""
+    """PUBLISHED, ARCHIVED or scheduled -> DRAFT: out of sight of the public at once."""
     require(ctx.user, rules.publish)
-    if item.status not in (Status.PUBLISHED, Status.ARCHIVED):
-        raise wrong_status(rules, "已发布或已归档")
-    await _save_status(item, Status.DRAFT)
+    if item.status not in (Status.PUBLISHED, Status.ARCHIVED) and not item.publish_at:
+        raise wrong_status(rules, "已发布、已归档或已排期")
+    await _save_status(item, Status.DRAFT, publish_at=None)
     await lifecycle.unpublished(ctx, item)
     return item
 

@@ -9,7 +9,7 @@ revision is stored on save; a published regulation that changes is re-indexed at
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -411,8 +411,8 @@ async def send_back(ctx, regulation: Regulation, comment: str) -> Regulation:
     return await publishing.send_back(ctx, RULES, regulation, comment)
 
 
-async def publish(ctx, regulation: Regulation) -> Regulation:
-    return await publishing.publish(ctx, RULES, regulation)
+async def publish(ctx, regulation: Regulation, publish_at: datetime | None = None) -> Regulation:
+    return await publishing.publish(ctx, RULES, regulation, publish_at)
 
 
 async def unpublish(ctx, regulation: Regulation) -> Regulation:

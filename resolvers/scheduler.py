@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from models.gazettes import GazetteIssue
+from models.laws import Regulation
+from resolvers import publishing
 from resolvers.law_search import refresh_statuses
 from resolvers.workflow import publish_due
 
@@ -22,6 +25,8 @@ async def run_scheduler(services, interval: float) -> None:
     while True:
         try:
             published = await publish_due(services)
+            for model in (Regulation, GazetteIssue):
+                published += await publishing.publish_due(services, model)
             if published:
                 log.info("published %d scheduled item(s)", len(published))
             if services.search is not None and services.settings is not None:

@@ -65,6 +65,7 @@ class GazetteIssue(Node):
     published_on: date | None = strawberry.field(description="出版日期 of the issue.")
     status: ContentStatus = strawberry.field(description="Editorial status; the public sees PUBLISHED or ARCHIVED.")
     published_at: datetime | None = strawberry.field(description="When it was published on the platform.")
+    publish_at: datetime | None = strawberry.field(description="When a scheduled issue will be published.")
 
     @strawberry.field(description="The documents it publishes, in order.")
     async def entries(self, info: Info) -> list[GazetteEntry]:
@@ -83,7 +84,8 @@ class GazetteIssue(Node):
     @classmethod
     def from_model(cls, i: m.GazetteIssue) -> GazetteIssue:
         return cls(model=i, id=to_global_id("GazetteIssue", i.id), title=i.title, year=i.year, number=i.number,
-                   published_on=i.published_on, status=ContentStatus(str(i.status)), published_at=i.published_at)
+                   published_on=i.published_on, status=ContentStatus(str(i.status)), published_at=i.published_at,
+                   publish_at=i.publish_at)
 
 
 async def _fetch_issues(info: Info, ids: list[int]) -> dict:
@@ -160,6 +162,9 @@ class GazetteIssueUpdateInput:
 class GazetteIssueWorkflowInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the issue.")
     comment: str = strawberry.field(default="", description="A note; required when sending back.")
+    publish_at: datetime | None = strawberry.field(
+        default=None, description="Publishing only: a future time (with time zone) to publish at instead of now; "
+        "the issue stays in review until then.")
 
 
 GazetteIssueCreateInputArg = Annotated[GazetteIssueCreateInput, strawberry.argument(
@@ -220,12 +225,13 @@ class GazetteMutation:
         issue = await _issue(info, input.id)
         return GazetteIssue.from_model(await ops.send_back(info.context, issue, input.comment))
 
-    @strawberry.mutation(description="Publish an issue in review (chief editors); dated today if it has no date.",
+    @strawberry.mutation(description="Publish an issue in review (chief editors), now or at `publishAt`; dated the "
+                         "day it goes public if it has no date.",
                          extensions=guard(Action.GAZETTE_PUBLISH))
     async def gazette_issue_publish(self, info: Info, input: GazetteIssueWorkflowInputArg) -> GazetteIssuePublishResult:
-        return GazetteIssue.from_model(await ops.publish(info.context, await _issue(info, input.id)))
+        return GazetteIssue.from_model(await ops.publish(info.context, await _issue(info, input.id), input.publish_at))
 
-    @strawberry.mutation(description="Take a published or archived issue back to DRAFT (chief editors).",
+    @strawberry.mutation(description="Take a published, archived or scheduled issue back to DRAFT (chief editors).",
                          extensions=guard(Action.GAZETTE_PUBLISH))
     async def gazette_issue_unpublish(self, info: Info,
                                       input: GazetteIssueWorkflowInputArg) -> GazetteIssueUnpublishResult:

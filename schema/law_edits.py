@@ -4,7 +4,7 @@ a regulation's versions are its history."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -89,6 +89,9 @@ class RegulationVersionDeleteInput:
 class RegulationWorkflowInput:
     id: strawberry.ID = strawberry.field(description="Global ID of the regulation.")
     comment: str = strawberry.field(default="", description="A note; required when sending back.")
+    publish_at: datetime | None = strawberry.field(
+        default=None, description="Publishing only: a future time (with time zone) to publish at instead of now; "
+        "the regulation stays in review until then.")
 
 
 @strawberry.input(description="The regulation to delete; refused while it is published.")
@@ -190,12 +193,13 @@ class LawsMutation:
         return Regulation.from_model(await ops.send_back(info.context, regulation, input.comment))
 
     @strawberry.mutation(description="Publish a regulation in review (chief editors): public, listed and searchable "
-                         "at once.", extensions=guard(Action.REGULATION_PUBLISH))
+                         "at once, or at `publishAt`.", extensions=guard(Action.REGULATION_PUBLISH))
     async def regulation_publish(self, info: Info, input: RegulationWorkflowInputArg) -> RegulationPublishResult:
-        return Regulation.from_model(await ops.publish(info.context, await _regulation(info, input.id)))
+        return Regulation.from_model(await ops.publish(info.context, await _regulation(info, input.id),
+                                                       input.publish_at))
 
-    @strawberry.mutation(description="Take a published or archived regulation back to DRAFT (chief editors); it "
-                         "leaves lists and search at once.", extensions=guard(Action.REGULATION_PUBLISH))
+    @strawberry.mutation(description="Take a published, archived or scheduled regulation back to DRAFT (chief "
+                         "editors); it leaves lists and search at once.", extensions=guard(Action.REGULATION_PUBLISH))
     async def regulation_unpublish(self, info: Info, input: RegulationWorkflowInputArg) -> RegulationUnpublishResult:
         return Regulation.from_model(await ops.unpublish(info.context, await _regulation(info, input.id)))
 

@@ -363,6 +363,7 @@ class Regulation(Node):
     editorial_status: ContentStatus = strawberry.field(
         description="Editorial status (DRAFT … PUBLISHED); the public only ever sees PUBLISHED or ARCHIVED.")
     published_at: datetime | None = strawberry.field(description="When it was published on the platform.")
+    publish_at: datetime | None = strawberry.field(description="When a scheduled regulation will be published.")
 
     async def _view(self, info: Info) -> ops.RegulationView:
         if "view" not in self.cache:
@@ -490,7 +491,8 @@ class Regulation(Node):
         return cls(model=r, day=as_of or today(), asked=as_of is not None, id=to_global_id("Regulation", r.id),
                    slug=r.slug, short_title=r.short_title, level=RegulationLevel(str(r.level)), category=r.category,
                    region=r.region, issuing_body=r.issuing_body, repealed=r.repealed, repealed_on=r.repealed_on,
-                   editorial_status=ContentStatus(str(r.status)), published_at=r.published_at)
+                   editorial_status=ContentStatus(str(r.status)), published_at=r.published_at,
+                   publish_at=r.publish_at)
 
 
 async def _fetch_regulations(info: Info, ids: list[int]) -> dict:

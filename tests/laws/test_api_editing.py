@@ -191,3 +191,50 @@ async def test_field_errors(editor, citizen):
     assert repealed["regulationUpdate"]["repealed"] is True
     assert repealed["regulationUpdate"]["status"] == "REPEALED"
     assert await citizen.error_code(CREATE, {"input": {"text": TEXT_V1, "level": "LAW"}}) == "FORBIDDEN"
+
+
+SCHEDULE = f"""mutation($id: ID!, $at: DateTime) {{ regulationPublish(input: {{id: $id, publishAt: $at}}) {{
+  __typename ... on Regulation {{ editorialStatus publishAt publishedAt }} {ERRORS} }} }}"""
+
+
+async def test_scheduled_publishing(editor, chief_editor, anonymous, services):
+    """A regulation and a gazette issue scheduled to publish stay in review, out of public sight,
+    until the scheduler's pass after their time; an unpublish before then cancels the schedule."""
+    from datetime import UTC, datetime, timedelta
+
+    from models.gazettes import GazetteIssue
+    from resolvers import publishing
+
+    rid = (await _create(editor))["id"]
+    await _step(editor, "regulationSubmit", rid)
+    at = datetime.now(UTC) + timedelta(hours=3)
+    scheduled = (await chief_editor.ok(SCHEDULE, {"id": rid, "at": at.isoformat()}))["regulationPublish"]
+    assert scheduled["editorialStatus"] == "IN_REVIEW" and datetime.fromisoformat(scheduled["publishAt"]) == at
+    assert await publishing.publish_due(services, Regulation) == []
+    assert (await anonymous.ok(READ, {"id": rid}))["regulation"] is None
+
+    issue = (await editor.ok("""mutation { gazetteIssueCreate(input: {year: 2031, number: 1, entries: []}) {
+      ... on GazetteIssue { id } } }"""))["gazetteIssueCreate"]["id"]
+    await editor.ok("mutation($id: ID!) { gazetteIssueSubmit(input: {id: $id}) { __typename } }", {"id": issue})
+    gazette = (await chief_editor.ok("""mutation($id: ID!, $at: DateTime) {
+      gazetteIssuePublish(input: {id: $id, publishAt: $at}) { ... on GazetteIssue { status publishAt publishedOn } } }""",
+                                     {"id": issue, "at": "2031-01-01T08:00:00+08:00"}))["gazetteIssuePublish"]
+    assert (gazette["status"], gazette["publishedOn"]) == ("IN_REVIEW", "2031-01-01")
+
+    # The time comes (moved into the past rather than waited for).
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    await Regulation.all().update(publish_at=due)
+    published = await publishing.publish_due(services, Regulation)
+    assert len(published) == 1 and published[0].published_at == due
+    read = (await anonymous.ok(READ, {"id": rid}))["regulation"]
+    assert read["editorialStatus"] == "PUBLISHED"
+    hits = (await anonymous.ok(SEARCH, {"q": "答复代表"}))["search"]["edges"]
+    assert hits and hits[0]["node"]["label"] == "第二条"  # indexed as it went public
+    assert await publishing.publish_due(services, Regulation) == []  # once only
+
+    # Unpublishing a scheduled issue cancels its schedule.
+    cancelled = await chief_editor.ok("""mutation($id: ID!) { gazetteIssueUnpublish(input: {id: $id}) {
+      ... on GazetteIssue { status publishAt } } }""", {"id": issue})
+    assert cancelled["gazetteIssueUnpublish"] == {"status": "DRAFT", "publishAt": None}
+    await GazetteIssue.all().update(publish_at=due)
+    assert await publishing.publish_due(services, GazetteIssue) == []
