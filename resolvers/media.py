@@ -351,11 +351,17 @@ async def get_changeable(ctx, asset_id: int) -> MediaAsset:
 async def update_asset(ctx, asset: MediaAsset, alt_text: str | None = None, caption: str | None = None) -> MediaAsset:
     errors = Collector()
     _check_texts(errors, alt_text, caption)
-    if alt_text is not None and not alt_text.strip() and asset.kind == MediaKind.IMAGE and asset.alt_text:
+    emptied = []  # descriptions published content relies on cannot be removed
+    if alt_text is not None and not alt_text.strip() and asset.alt_text:
+        emptied.append(("altText", "替代文字", "MEDIA_ALT_MISSING"))
+    if caption is not None and not caption.strip() and asset.caption:
+        emptied.append(("caption", "图片说明", "MEDIA_CAPTION_MISSING"))
+    if emptied and asset.kind == MediaKind.IMAGE:
         uses = (await media_usage.uses_of([asset.id])).get(asset.id, [])
         published = [u for u in uses if u.published]
         if published:
-            errors.add("altText", f"图片用于已发布的{published[0].label}，替代文字不能为空", "MEDIA_ALT_MISSING")
+            for field, noun, code in emptied:
+                errors.add(field, f"图片用于已发布的{published[0].label}，{noun}不能为空", code)
     errors.raise_if_any()
     if alt_text is not None:
         asset.alt_text = alt_text.strip()

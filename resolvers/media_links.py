@@ -42,6 +42,24 @@ class Link:
     original_key: str
     rendition: str | None  # e.g. "large" for renditions/<key>/large.jpg
     has_alt: bool
+    has_caption: bool = False  # inside a <figure> whose <figcaption> has text
+
+
+# From the end of an <img> tag to the end of its figure: a caption there belongs to it.
+_FIGURE_REST = re.compile(r"(?is)(.*?)</figure>")
+_FIGCAPTION = re.compile(r"(?is)<figcaption[^>]*>(.*?)</figcaption>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _in_captioned_figure(body: str, tag: re.Match) -> bool:
+    opened = body.rfind("<figure", 0, tag.start())
+    if opened < 0 or body.rfind("</figure>", 0, tag.start()) > opened:
+        return False
+    rest = _FIGURE_REST.match(body, tag.end())
+    if rest is None or "<figure" in rest.group(1).lower():
+        return False
+    caption = _FIGCAPTION.search(rest.group(1))
+    return caption is not None and bool(html.unescape(_ANY_TAG.sub("", caption.group(1))).strip())
 
 
 def key_in_url(url: str) -> tuple[str, str, str | None] | None:
@@ -77,7 +95,8 @@ def find_links(body: str) -> list[Link]:
         offset = tag.start(2)
         links.append(Link(tag=name, start=offset + found.start(3), end=offset + found.end(3), key=parsed[0],
                           original_key=parsed[1], rendition=parsed[2],
-                          has_alt=alt is not None and bool(html.unescape(alt.group(3)).strip())))
+                          has_alt=alt is not None and bool(html.unescape(alt.group(3)).strip()),
+                          has_caption=name == "img" and _in_captioned_figure(body, tag)))
     return links
 
 

@@ -188,30 +188,42 @@ async def content_removed(services, item) -> None:
     await refresh_visibility(services, ids)
 
 
-async def missing_alt_text(article: Article) -> list[tuple[str | None, str, str]]:
-    """What stops an article from being published for want of alt text (替代文字): the cover
-    image, and body images whose `<img>` has no alt, must have the asset's alt text."""
+async def missing_descriptions(article: Article) -> list[tuple[str | None, str, str]]:
+    """What stops an article from being published for want of descriptions: the cover image
+    needs the asset's alt text (替代文字, read out by screen readers) and caption (图片说明);
+    a body image needs alt text (its own `alt` or the asset's) and a caption (the asset's, or a
+    `<figcaption>` of the `<figure>` it is in)."""
     errors: list[tuple[str | None, str, str]] = []
     if article.cover_asset_id is not None:
         cover = await MediaAsset.filter(id=article.cover_asset_id).first()
-        if cover is not None and cover.kind == MediaKind.IMAGE and not cover.alt_text.strip():
-            errors.append(("coverId", f"题图“{cover.file_name or cover.id}”缺少替代文字（altText），请在媒体库中填写",
-                           "MEDIA_ALT_MISSING"))
-    links = [link for link in media_links.find_links(article.body) if link.tag == "img" and not link.has_alt]
+        if cover is not None and cover.kind == MediaKind.IMAGE:
+            name = cover.file_name or cover.id
+            if not cover.alt_text.strip():
+                errors.append(("coverId", f"题图“{name}”缺少替代文字（altText），请在媒体库中填写", "MEDIA_ALT_MISSING"))
+            if not cover.caption.strip():
+                errors.append(("coverId", f"题图“{name}”缺少图片说明（caption），请在媒体库中填写",
+                               "MEDIA_CAPTION_MISSING"))
+    links = [link for link in media_links.find_links(article.body)
+             if link.tag == "img" and not (link.has_alt and link.has_caption)]
     assets = await media_links.assets_of(links)
     reported = set()
     for link in links:
         asset = assets.get(link.original_key)
-        if asset is None or asset.id in reported or asset.kind != MediaKind.IMAGE or asset.alt_text.strip():
+        if asset is None or asset.kind != MediaKind.IMAGE:
             continue
-        reported.add(asset.id)
-        errors.append(("body", f"正文图片“{asset.file_name or asset.id}”缺少替代文字（altText），请在媒体库中填写",
-                       "MEDIA_ALT_MISSING"))
+        name = asset.file_name or asset.id
+        if not link.has_alt and not asset.alt_text.strip() and (asset.id, "alt") not in reported:
+            reported.add((asset.id, "alt"))
+            errors.append(("body", f"正文图片“{name}”缺少替代文字（altText），请在媒体库中填写", "MEDIA_ALT_MISSING"))
+        if not link.has_caption and not asset.caption.strip() and (asset.id, "caption") not in reported:
+            reported.add((asset.id, "caption"))
+            errors.append(("body", f"正文图片“{name}”缺少图片说明（caption），请在媒体库中填写或加图注（figcaption）",
+                           "MEDIA_CAPTION_MISSING"))
     return errors
 
 
-async def require_alt_text(article: Article) -> None:
-    errors = await missing_alt_text(article)
+async def require_descriptions(article: Article) -> None:
+    errors = await missing_descriptions(article)
     if errors:
         raise Invalid.many(errors)
 

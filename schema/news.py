@@ -567,7 +567,7 @@ class NewsMutation:
                          "(chief editors only).", extensions=guard(Action.ARTICLE_PUBLISH))
     async def article_publish(self, info: Info, input: ArticlePublishInputArg) -> ArticlePublishResult:
         article = await _article(info, input.id)
-        await media_usage.require_alt_text(article)  # MEDIA_ALT_MISSING: images need alt text before publishing
+        await media_usage.require_descriptions(article)  # images need alt text and a caption before publishing
         return Article.from_model(await workflow.publish(info.context, article, input.publish_at))
 
     @strawberry.mutation(description="Unpublish (or unschedule) an article back to DRAFT (chief editors only).",

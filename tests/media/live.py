@@ -125,7 +125,8 @@ class MediaSite:
         assert response.status_code == 200 and not body.get("errors"), (response.status_code, body)
         return body["data"]["mediaUpload"]
 
-    def uploaded(self, content: bytes, file_name: str = "photo.jpg", alt: str = "替代文字", caption: str = "") -> dict:
+    def uploaded(self, content: bytes, file_name: str = "photo.jpg", alt: str = "替代文字",
+                 caption: str = "图片说明") -> dict:
         """An asset uploaded by the editor, which must be accepted."""
         asset = self.upload(self.editor, content, file_name, alt, caption)
         assert asset["__typename"] == "MediaAsset", asset

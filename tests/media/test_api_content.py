@@ -13,6 +13,7 @@ import pytest
 
 from . import samples
 from .live import (
+    ARTICLE_PUBLISH,
     ARTICLE_READ,
     ARTICLE_UPDATE,
     ASSET_URL,
@@ -98,26 +99,35 @@ def test_an_asset_stays_public_while_other_published_content_uses_it(media_site:
     assert fetch(url).status_code in (403, 404)
 
 
-def test_publishing_needs_alt_text_on_every_image(media_site: MediaSite):
-    cover = media_site.uploaded(unique_png(), "无说明.png", alt="")
-    inline = media_site.uploaded(unique_png(), "正文无说明.png", alt="")
-    described = media_site.uploaded(unique_png(), "有说明.png", alt="")
+def test_publishing_needs_alt_text_and_a_caption_on_every_image(media_site: MediaSite):
+    cover = media_site.uploaded(unique_png(), "无说明.png", alt="", caption="")
+    inline = media_site.uploaded(unique_png(), "正文无说明.png", alt="", caption="")
+    # Described in the body itself: its own alt and the <figcaption> of its <figure>.
+    described = media_site.uploaded(unique_png(), "有说明.png", alt="", caption="")
     article = media_site.article(
-        body=f'<img src="{inline["url"]}"><img alt="标签里写了" src="{described["url"]}">', cover=cover["id"])
+        body=f'<img src="{inline["url"]}"><figure><img alt="标签里写了" src="{described["url"]}">'
+             f'<figcaption>图注里写了</figcaption></figure>', cover=cover["id"])
     result = media_site.publish(article["id"])
     assert result["__typename"] == "FieldErrors"
     assert sorted((e["field"], e["code"]) for e in result["errors"]) == [
-        ("body", "MEDIA_ALT_MISSING"), ("coverId", "MEDIA_ALT_MISSING")]
-    assert "无说明.png" in " ".join(e["message"] for e in result["errors"])
+        ("body", "MEDIA_ALT_MISSING"), ("body", "MEDIA_CAPTION_MISSING"),
+        ("coverId", "MEDIA_ALT_MISSING"), ("coverId", "MEDIA_CAPTION_MISSING")]
+    messages = " ".join(e["message"] for e in result["errors"])
+    assert "“无说明.png”" in messages and "“正文无说明.png”" in messages and "“有说明.png”" not in messages
     assert media_site.editor.ok(ASSET_USAGE, {"id": cover["id"]})["node"]["public"] is False
     for asset, alt in ((cover, "题图说明"), (inline, "正文图说明")):
         updated = media_site.editor.ok(MEDIA_UPDATE, {"input": {"id": asset["id"], "altText": alt}})["mediaUpdate"]
         assert updated["altText"] == alt
+    still = media_site.chief.ok(ARTICLE_PUBLISH, {"id": article["id"]})["articlePublish"]
+    assert sorted((e["field"], e["code"]) for e in still["errors"]) == [
+        ("body", "MEDIA_CAPTION_MISSING"), ("coverId", "MEDIA_CAPTION_MISSING")]
+    for asset in (cover, inline):
+        media_site.editor.ok(MEDIA_UPDATE, {"input": {"id": asset["id"], "caption": "会议现场"}})
     assert media_site.chief.ok("""mutation($id: ID!) { articlePublish(input: {id: $id}) {
         __typename ... on Article { status } } }""", {"id": article["id"]})["articlePublish"]["status"] == "PUBLISHED"
-    # Alt text of an image published content uses cannot be emptied.
-    emptied = media_site.editor.ok(MEDIA_UPDATE, {"input": {"id": cover["id"], "altText": " "}})["mediaUpdate"]
-    assert [e["code"] for e in emptied["errors"]] == ["MEDIA_ALT_MISSING"]
+    # The descriptions of an image published content uses cannot be emptied.
+    emptied = media_site.editor.ok(MEDIA_UPDATE, {"input": {"id": cover["id"], "altText": " ", "caption": ""}})
+    assert [e["code"] for e in emptied["mediaUpdate"]["errors"]] == ["MEDIA_ALT_MISSING", "MEDIA_CAPTION_MISSING"]
 
 
 def test_deleting_media_in_use_is_refused_naming_the_users(media_site: MediaSite):

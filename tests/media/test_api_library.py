@@ -46,7 +46,7 @@ MEDIA_UPLOAD = f"""mutation($input: MediaUploadInput!) {{ mediaUpload(input: $in
 
 
 async def make_asset(services, name: str = "图.png", alt: str = "替代文字", owner=None, pdf: bool = False,
-                     public: bool = False) -> MediaAsset:
+                     public: bool = False, caption: str = "图片说明") -> MediaAsset:
     """A checked asset stored straight through the resolver, without HTTP."""
     if pdf:
         data = samples.simple_pdf().replace(b"Renda gazette", uuid.uuid4().hex.encode())
@@ -54,7 +54,7 @@ async def make_asset(services, name: str = "图.png", alt: str = "替代文字",
         image = samples.photo(160, 100)
         image.putpixel((0, 0), tuple(uuid.uuid4().bytes[:3]))
         data = samples.encode(image, "PNG")
-    asset = await store_checked(services, check_upload(data), name, alt, owner=owner)
+    asset = await store_checked(services, check_upload(data), name, alt, "" if pdf else caption, owner=owner)
     if public:
         services.storage.set_public(asset.storage_key, True)
         asset.public = True
