@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .analyzer import SYNONYMS, normalize, query_words
+from .analyzer import SYNONYMS, normalize, query_words, split_word
 from .base import MAX_QUERY_LENGTH
 
 #: More free words than this are ignored: a pasted paragraph is not a query.
@@ -34,11 +34,13 @@ _STOP_WORDS = """
     可 应该 需要 一个 有没有 有 没有 关于 and or not
     多久 多长 多长时间 多少钱 谁 来 去 太 啊 吗 呢 哪 哪儿 咋 咋办 为啥 为什么 怎么样 怎么回事
     要不要 能不能 可不可以 会不会 是不是 该不该 算不算 行不行 还是 还有 已经 一直 如果 但是 因为 所以
-    想 想要 打算 现在 最近 时候 问 一下 一些
+    想 想要 打算 现在 最近 时候 问 一下 一些 这样 这种 那种 这么 那么 怎么算 怎么处理 算不算 吗
+    普通 一般 别人 自己 还要 还能 才能 以后 以前 而且 觉得 某个 那天 不能 不要 能带 说了算 到底
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 #: Words that say little in a question (法律对试用期有什么规定) but are the query when alone.
-WEAK_WORDS = frozenset(["情况", "问题", "有关", "相关", "规定", "法律", "法规", "条例", "办法"])
+WEAK_WORDS = frozenset(["情况", "问题", "有关", "相关", "规定", "法律", "法规", "条例", "办法", "合法", "违法吗",
+                        "有效", "合理", "允许", "必须", "要求"])
 
 #: Question words that tell what kind of answer is wanted: terms such answers are written
 #: with, which rank (soft words) without being required.
@@ -135,11 +137,23 @@ def parse_query(raw: str) -> ParsedQuery:
         for hint in HINTS.get(word, ()):
             if hint not in parsed.words and hint not in parsed.soft_words:
                 parsed.soft_words.append(hint)
-    table = synonyms()
-    for word in parsed.words + parsed.soft_words:
-        if word in table:
-            parsed.synonyms[word] = tuple(t for t in table[word] if t != word)
+    quoted = [w for p in parsed.phrases for w, _ in p.words]  # for a question whose quote no text has
+    for word in parsed.words + parsed.soft_words + quoted:
+        _add_synonyms(parsed, word, 0)
     return parsed
+
+
+def _add_synonyms(parsed: ParsedQuery, word: str, depth: int) -> None:
+    """Synonyms of `word`, of its synonyms and of its split pieces (上海市人大常委会 -> 人大常委会
+    -> 常务委员会), two levels deep, as the backend widens them."""
+    if depth >= 2:
+        return
+    found = tuple(t for t in synonyms().get(word, ()) if t != word)
+    if found:
+        parsed.synonyms[word] = found
+    pieces = tuple(p for p, _ in split_word(word) if len(p) > 1)
+    for term in found + pieces:
+        _add_synonyms(parsed, term, depth + 1)
 
 
 @functools.cache

@@ -223,7 +223,7 @@ class WhooshBackend:
         found = match(st, parsed, filt)
         k = offset + limit
         if sort == SearchSort.RELEVANCE and found.terms:
-            page = st.top_scored(found.docs, found.terms, k, found.counts, found.words)[offset:]
+            page = st.top_scored(found.docs, found.terms, k, found.shares)[offset:]
         else:  # no words to rank by: newest first
             page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]
         terms = parsed.highlight_terms()

@@ -1,18 +1,19 @@
 """From a parsed query to the matched documents (per segment) and their order.
 
-Words: a document must have all of them when there are one or two, at least half of
-them (rounded up) when there are more, and if no document qualifies, any of them. A
-document has a word when it has the word, one of its synonyms, or all of either's split
-pieces. Soft words (one character, hints) only rank.
-Quoted phrases are always required; excluded words and phrases always removed; so are
-deleted documents. Ranking is BM25F (title boosted) times a coordination factor, the
-squared share of the words a document has, so documents with all the words come first.
+Words: a document has a word when it has the word, one of its synonyms, or all of either's
+split pieces. Words no document has are ignored. Of the rest, a document must have the
+word when there is one, and when there are more, at least half of them by count or by
+weight (idf: 人民陪审员 says more than 年龄); if no document qualifies, any of them. Soft words (one character, hints) only rank.
+Quoted phrases are always required (a question quoting what no text has falls back to the
+quote's words); excluded words and phrases always removed; so are deleted documents.
+Ranking is BM25F (title boosted) times a coordination factor, the squared idf-weighted
+share of the words a document has, so documents with all the words come first.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .base import SearchFilter
@@ -24,15 +25,29 @@ from .whoosh_state import SearcherState
 class Match:
     docs: list[set[int]]  # per segment view, local document numbers
     terms: list[tuple[str, float]] = field(default_factory=list)  # what to score, weighted; empty: by date
-    counts: list[Counter] | None = None  # words present per document, when not all are required
-    words: int = 0
+    shares: list[dict[int, float]] | None = None  # per document, the idf-weighted share of words it has
 
     @property
     def total(self) -> int:
         return sum(map(len, self.docs))
 
+HALF = 0.5 - 1e-9  # "at least half the words", robust to rounding
+
 
 def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> Match:
+    found = _match(st, parsed, filt)
+    if found.total or not parsed.phrases or not parsed.words:
+        return found
+    # A question quoting something (店里贴着“最终解释权归本店所有”，有效吗) whose quote no text
+    # has: the quote's words count as words. A quote alone stays exact.
+    quoted = [w for p in parsed.phrases for w, _ in p.words if len(w) > 1]
+    loose = ParsedQuery(words=list(dict.fromkeys(parsed.words + quoted)),
+                        excluded_words=parsed.excluded_words, excluded_phrases=parsed.excluded_phrases,
+                        soft_words=parsed.soft_words, synonyms=parsed.synonyms)
+    return _match(st, loose, filt)
+
+
+def _match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> Match:
     views = st.views
     allowed = [st.filter_docs(v, filt) for v in views]
     if all(a is None for a in allowed):
@@ -57,26 +72,37 @@ def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> 
         if a is not None:
             sets.append(a)
         required.append(sets)
-    optional = [[st.group_docs(v, w, parsed.synonyms.get(w, ())) for w in parsed.words] for v in views]
-    n = len(parsed.words)
-    if n <= 2:
-        docs = [_intersect(o + r) - x for o, r, x in zip(optional, required, excluded, strict=True)]
-        if n < 2 or any(docs):
-            return Match(docs, terms)
-    counts = []
+    optional = [[st.group_docs(v, w, parsed.synonyms) for w in parsed.words] for v in views]
+    # A word no text has cannot tell texts apart: it neither counts nor is required.
+    df = [sum(len(o[i]) for o in optional) for i in range(len(parsed.words))]
+    present = [i for i, n in enumerate(df) if n]
+    if not present and not parsed.phrases:
+        return Match([set() for _ in views], terms)
+    if len(present) <= 1:
+        docs = [_intersect([o[i] for i in present] + r) - x for o, r, x in zip(optional, required, excluded, strict=True)]
+        return Match(docs, terms)
+    # Words weigh by rarity (idf): 人民陪审员 says more than 年龄 about what is asked.
+    total = max(st.doc_count, 1)
+    weight = {i: math.log(1 + total / df[i]) for i in present}
+    whole = sum(weight.values())
+    need = math.ceil(len(present) / 2)
+    shares, docs = [], []
     for o, r, x in zip(optional, required, excluded, strict=True):
         base = _intersect(r) if r else None
-        c: Counter = Counter()
-        for word_docs in o:
-            c.update(word_docs if base is None else word_docs & base)
-        for d in x & c.keys():
-            del c[d]
-        counts.append(c)
-    need = math.ceil(n / 2) if n > 2 else 1
-    docs = [{d for d, k in c.items() if k >= need} for c in counts]
+        share: dict[int, float] = defaultdict(float)
+        count: Counter = Counter()
+        for i in present:
+            for d in o[i] if base is None else o[i] & base:
+                share[d] += weight[i] / whole
+                count[d] += 1
+        for d in x & share.keys():
+            del share[d]
+        shares.append(share)
+        # Half the words, by count or by weight: many common words, or the rare ones.
+        docs.append({d for d, v in share.items() if v >= HALF or count[d] >= need})
     if not any(docs):
-        docs = [set(c) for c in counts]
-    return Match(docs, terms, counts, n)
+        docs = [set(share) for share in shares]
+    return Match(docs, terms, shares)
 
 
 def _intersect(sets: list[set[int]]) -> set[int]:

@@ -28,6 +28,11 @@ STATUS_WEIGHTS = {"AMENDED": 0.6, "REPEALED": 0.5}
 STATUS_AT = FACET_NAMES.index("status")
 
 
+def _pieces(word: str) -> list[str]:
+    """The dictionary words `word` splits into, without its single characters (坐电梯 -> 电梯)."""
+    return [p for p, _ in split_word(word) if len(p) > 1]
+
+
 class SearcherState:
     def __init__(
         self,
@@ -93,16 +98,16 @@ class SearcherState:
             found = self._idf[key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return found
 
-    def group_docs(self, view: SegmentView, word: str, synonyms: tuple[str, ...] = ()) -> set[int]:
-        """Documents having `word` or one of its `synonyms`, each also as all of its split
-        pieces (拖欠工资 in 拖欠劳动者工资: 拖欠 + 工资)."""
+    def group_docs(self, view: SegmentView, word: str, synonyms: dict[str, tuple[str, ...]], depth: int = 0) -> set[int]:
+        """Documents having `word`, or one of its synonyms, or all of its split pieces (拖欠工资
+        in 拖欠劳动者工资: 拖欠 + 工资), pieces and synonyms widened the same way, two levels deep."""
         found = set(view.word_docs(word))
-        for term in (word, *synonyms):
-            if term != word:
-                found |= view.word_docs(term)
-            pieces = split_word(term)
-            if pieces and all(len(p) > 1 for p, _ in pieces):
-                found |= set.intersection(*(view.word_docs(p) for p, _ in pieces))
+        if depth < 2:
+            for synonym in synonyms.get(word, ()):
+                found |= self.group_docs(view, synonym, synonyms, depth + 1)
+            pieces = _pieces(word)
+            if pieces:
+                found |= set.intersection(*(self.group_docs(view, p, synonyms, depth + 1) for p in pieces))
         return found
 
     def scoring_terms(self, parsed: ParsedQuery) -> list[tuple[str, float]]:
@@ -110,21 +115,22 @@ class SearcherState:
         synonyms a bit less than the word, one-character and hint words half."""
         weights: dict[str, float] = {}
 
-        def add(term: str, weight: float) -> None:
+        def add(term: str, weight: float, depth: int = 0) -> None:
             weights[term] = max(weights.get(term, 0.0), weight)
-            pieces = split_word(term)
-            if pieces and all(len(p) > 1 for p, _ in pieces):
-                for piece, _ in pieces:
-                    weights[piece] = max(weights.get(piece, 0.0), weight / 2)
+            if depth < 2:
+                for synonym in parsed.synonyms.get(term, ()):
+                    add(synonym, weight * SYNONYM_WEIGHT, depth + 1)
+                for piece in _pieces(term):
+                    add(piece, weight / 2, depth + 1)
 
         for phrase in parsed.phrases:
             for word, _ in phrase.words:
-                add(word, 1.0)
+                weights[word] = 1.0
+                for piece in _pieces(word):
+                    weights.setdefault(piece, 0.5)
         for words, weight in ((parsed.words, 1.0), (parsed.soft_words, SOFT_WEIGHT)):
             for word in words:
                 add(word, weight)
-                for synonym in parsed.synonyms.get(word, ()):
-                    add(synonym, weight * SYNONYM_WEIGHT)
         return list(weights.items())
 
     def top_scored(
@@ -132,12 +138,12 @@ class SearcherState:
         docs: list[set[int]],
         terms: list[tuple[str, float]],
         k: int,
-        counts: list[Counter] | None = None,
-        words: int = 0,
+        shares: list[dict[int, float]] | None = None,
     ) -> list[tuple[float, int, int]]:
         """The best `k` of `docs` (local sets, one per view) by BM25F for weighted `terms`,
-        times (share of `words` present)² when `counts` are given, times the status weight
-        (superseded and repealed texts below those in force): (score, view index, local)."""
+        times the squared share of the query's words a document has (when `shares` are
+        given), times the status weight (superseded and repealed texts below those in
+        force): (score, view index, local)."""
         if k <= 0:
             return []
         best: list[tuple[float, int, int, int]] = []
@@ -151,7 +157,7 @@ class SearcherState:
                     if freqs:
                         norms = view.length_norms(f, self.avg_lengths[f])
                         tables.append((freqs.get, norms, boost * FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
-            coord = counts[i] if counts is not None else None
+            coord = shares[i] if shares is not None else None
             base = view.base
             facet_ids, status = view.data.facet_ids, self._status_weights()
             scored = []
@@ -162,7 +168,7 @@ class SearcherState:
                     if tf:
                         s += weight * tf / (tf + norms[d])
                 if coord is not None:
-                    s *= (coord[d] / words) ** 2
+                    s *= coord[d] ** 2
                 s *= status[facet_ids[d]]
                 scored.append((s, -(base + d), d))
             best.extend((s, neg, i, d) for s, neg, d in heapq.nlargest(k, scored))
