@@ -10,7 +10,7 @@ with a database is reused), then every question is asked of the search index as 
 types it, without filters, and the first ten hits are read.
 
 A hit answers a question when it is an article hit (REGULATION_ARTICLE) of the expected
-regulation, any version, whose label is one of the expected articles.
+regulation's latest version whose label is one of the expected articles.
 
 - precision@3: the share of questions answered within the first three hits (each question
   has one answer, so this is the top-3 hit rate, the figure a citizen notices).
@@ -57,6 +57,7 @@ class Shown:
     regulation: str
     label: str | None  # None for a whole-regulation hit
     kind: SearchKind
+    current: bool = True  # of the regulation's latest version (labels of older ones may differ)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -72,13 +73,13 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def prepare(laws: Path, data_dir: Path) -> None:
+def prepare(laws: Path, data_dir: Path, env: dict[str, str] | None = None) -> None:
     """Import (and index) the laws into `data_dir` unless it already holds a database."""
     if (data_dir / "app.db").exists():
         return
     subprocess.run(
         [sys.executable, str(REPO / "server.py"), "import-laws", str(laws), "--data-dir", str(data_dir)],
-        cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )
 
 
@@ -102,10 +103,12 @@ class Evaluator:
     def shown(self, key: str, kind: SearchKind) -> Shown:
         node, pk = key.split(":", 1)
         if node == "RegulationArticle":
-            path, label = self._db.execute(
-                "select v.source_path, a.label from regulation_article a"
-                " join regulation_version v on v.id = a.version_id where a.id = ?", (pk,)).fetchone()
-            return Shown(self._titles.get(path, path), label, kind)
+            path, label, sequence, latest = self._db.execute(
+                "select v.source_path, a.label, v.sequence,"
+                " (select max(o.sequence) from regulation_version o where o.regulation_id = v.regulation_id)"
+                " from regulation_article a join regulation_version v on v.id = a.version_id where a.id = ?",
+                (pk,)).fetchone()
+            return Shown(self._titles.get(path, path), label, kind, sequence == latest)
         if node == "RegulationVersion":
             (path,) = self._db.execute("select source_path from regulation_version where id = ?", (pk,)).fetchone()
             return Shown(self._titles.get(path, path), None, kind)
@@ -117,7 +120,7 @@ class Evaluator:
 
 
 def answers(question: Question, hit: Shown) -> bool:
-    return hit.regulation == question.regulation and hit.label in question.articles
+    return hit.regulation == question.regulation and hit.label in question.articles and hit.current
 
 
 def evaluate(evaluator: Evaluator, questions: list[Question], verbose: bool = False) -> dict:

@@ -44,9 +44,15 @@ WEAK_WORDS = frozenset(["情况", "问题", "有关", "相关", "规定", "法�
 
 #: Question words that tell what kind of answer is wanted: terms such answers are written
 #: with, which rank (soft words) without being required.
-_DEADLINE = ("期限", "之日起")
-HINTS = {"多久": _DEADLINE, "多长": _DEADLINE, "多长时间": _DEADLINE, "几天": _DEADLINE, "几个月": _DEADLINE,
-         "多少钱": ("标准", "费用"), "罚多少": ("罚款",)}
+_DEADLINE = ("之日起", "期限")
+HINTS = {w: _DEADLINE for w in ("多久", "多长", "多长时间", "几天", "多少天", "几个月", "几年", "多少年", "多少日")}
+HINTS |= {"多少钱": ("元", "费用", "标准"), "罚多少": ("罚款", "元")}
+#: Those question words say nothing else: they are stop words.
+QUESTION_WORDS = frozenset(HINTS)
+# Penalties are set out in the chapter 法律责任 (its name is indexed with each article).
+_PENALTY = ("法律责任",)
+HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (
+    "罚", "罚款", "处罚", "罚多少", "坐牢", "判", "被判", "判刑", "后果", "犯罪", "构成犯罪", "追究", "处分", "吊销")}
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂〝〞"} | {c: "-" for c in "－−–—"})
 _SPACE = re.compile(r"\s+")
@@ -66,7 +72,8 @@ class ParsedQuery:
     phrases: list[Phrase] = field(default_factory=list)
     excluded_words: list[str] = field(default_factory=list)
     excluded_phrases: list[Phrase] = field(default_factory=list)
-    soft_words: list[str] = field(default_factory=list)  # one character, hints: ranked, never required
+    soft_words: list[str] = field(default_factory=list)  # one character: ranked lightly, never required
+    hints: list[str] = field(default_factory=list)  # what the answer says (多久 -> 之日起): ranked, never required
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> legal terms
 
     @property
@@ -76,7 +83,7 @@ class ParsedQuery:
 
     def highlight_terms(self) -> list[str]:
         """Strings to mark in snippets, longest first."""
-        terms = set(self.words) | set(self.soft_words) | {p.text for p in self.phrases}
+        terms = set(self.words) | set(self.soft_words) | set(self.hints) | {p.text for p in self.phrases}
         terms.update(t for alts in self.synonyms.values() for t in alts)
         return sorted(terms, key=lambda t: (-len(t), t))
 
@@ -123,7 +130,7 @@ def parse_query(raw: str) -> ParsedQuery:
             plain.append(text[i:end])
             i = end if end == n or text[end] == '"' else end + 1
     typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
-    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS]
+    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS]
     if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
         words = [w for w in typed if w in WEAK_WORDS]
     del words[MAX_WORDS:]
@@ -135,8 +142,8 @@ def parse_query(raw: str) -> ParsedQuery:
             parsed.words.append(word)
     for word in typed:  # 多久 is a stop word, but it says the answer is a time limit
         for hint in HINTS.get(word, ()):
-            if hint not in parsed.words and hint not in parsed.soft_words:
-                parsed.soft_words.append(hint)
+            if hint not in parsed.words and hint not in parsed.hints:
+                parsed.hints.append(hint)
     quoted = [w for p in parsed.phrases for w, _ in p.words]  # for a question whose quote no text has
     for word in parsed.words + parsed.soft_words + quoted:
         _add_synonyms(parsed, word, 0)

@@ -34,6 +34,7 @@ from .index_dir import IndexDirectory
 from .query import ParsedQuery, parse_query
 from .whoosh_match import match
 from .whoosh_readers import ReaderPool
+from .whoosh_rerank import RERANK_DEPTH, rerank
 from .whoosh_schema import Codec, build_schema, document_fields
 from .whoosh_segment import LRU, FacetTable, SegmentData
 from .whoosh_state import SearcherState
@@ -50,7 +51,7 @@ class WhooshBackend:
         lock_timeout: float = 10.0,
         build_procs: int = 1,
         build_limitmb: int = 128,
-        cache_entries: int = 1_000_000,
+        cache_entries: int = 3_000_000,
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
         another writer before raising SearchError. `build_procs`: processes used by
@@ -223,7 +224,10 @@ class WhooshBackend:
         found = match(st, parsed, filt)
         k = offset + limit
         if sort == SearchSort.RELEVANCE and found.terms:
-            page = st.top_scored(found.docs, found.terms, k, found.shares)[offset:]
+            page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares)
+            if found.weights:
+                page = rerank(page, parsed, found.weights, lambda view, d: st.stored(view, d).get("body") or "")
+            page = page[offset:k]
         else:  # no words to rank by: newest first
             page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]
         terms = parsed.highlight_terms()

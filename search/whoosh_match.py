@@ -26,6 +26,7 @@ class Match:
     docs: list[set[int]]  # per segment view, local document numbers
     terms: list[tuple[str, float]] = field(default_factory=list)  # what to score, weighted; empty: by date
     shares: list[dict[int, float]] | None = None  # per document, the idf-weighted share of words it has
+    weights: dict[str, float] = field(default_factory=dict)  # word -> its share of the query's weight
 
     @property
     def total(self) -> int:
@@ -43,7 +44,7 @@ def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> 
     quoted = [w for p in parsed.phrases for w, _ in p.words if len(w) > 1]
     loose = ParsedQuery(words=list(dict.fromkeys(parsed.words + quoted)),
                         excluded_words=parsed.excluded_words, excluded_phrases=parsed.excluded_phrases,
-                        soft_words=parsed.soft_words, synonyms=parsed.synonyms)
+                        soft_words=parsed.soft_words, hints=parsed.hints, synonyms=parsed.synonyms)
     return _match(st, loose, filt)
 
 
@@ -86,23 +87,39 @@ def _match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) ->
     weight = {i: math.log(1 + total / df[i]) for i in present}
     whole = sum(weight.values())
     need = math.ceil(len(present) / 2)
+    shares, docs = _tally(optional, required, excluded, present, {i: w / whole for i, w in weight.items()}, need)
+    if not any(docs):  # nothing has half the words: anything with one of them
+        shares, docs = _tally(optional, required, excluded, present, {i: w / whole for i, w in weight.items()}, 0)
+    return Match(docs, terms, shares, {parsed.words[i]: w / whole for i, w in weight.items()})
+
+
+def _tally(optional, required, excluded, present: list[int], share_of: dict[int, float],
+           need: int) -> tuple[list[dict[int, float]], list[set[int]]]:
+    """Per view: the share of the words each document has, and the documents having at least
+    half of them by count (`need`) or by weight; `need` 0 keeps every document with any.
+    Rarest words first: once the words left could no longer bring a new document to half,
+    the common ones only add to documents already seen (a pruning that keeps the result)."""
+    order = sorted(present, key=lambda i: share_of[i], reverse=True)
+    left_weight = [sum(share_of[i] for i in order[j:]) for j in range(len(order))]
     shares, docs = [], []
     for o, r, x in zip(optional, required, excluded, strict=True):
         base = _intersect(r) if r else None
         share: dict[int, float] = defaultdict(float)
         count: Counter = Counter()
-        for i in present:
-            for d in o[i] if base is None else o[i] & base:
-                share[d] += weight[i] / whole
-                count[d] += 1
+        for j, i in enumerate(order):
+            having = o[i] if base is None else o[i] & base
+            if need and len(order) - j < need and left_weight[j] < HALF:
+                having = having & share.keys()
+            w = share_of[i]
+            for d in having:
+                share[d] += w
+            count.update(having)
         for d in x & share.keys():
             del share[d]
         shares.append(share)
         # Half the words, by count or by weight: many common words, or the rare ones.
         docs.append({d for d, v in share.items() if v >= HALF or count[d] >= need})
-    if not any(docs):
-        docs = [set(share) for share in shares]
-    return Match(docs, terms, shares)
+    return shares, docs
 
 
 def _intersect(sets: list[set[int]]) -> set[int]:

@@ -20,7 +20,7 @@ from .query import ParsedQuery, Phrase
 from .whoosh_schema import FIELD_BOOSTS, NO_TIMESTAMP, TEXT_FIELDS
 from .whoosh_segment import K1, LRU, FacetTable, SegmentData, SegmentView, filter_clauses
 
-#: Ranking weights of a synonym (of the word typed) and of a soft word (one character, hint).
+#: Ranking weights of a synonym (of the word typed) and of a soft word (one character).
 SYNONYM_WEIGHT = 0.7
 SOFT_WEIGHT = 0.5
 #: A citizen asking a question wants the law as it stands: older versions rank lower.
@@ -61,6 +61,7 @@ class SearcherState:
         self.avg_lengths = {f: max(reader.field_length(f) / max(self.doc_count_all, 1), 1.0) for f in TEXT_FIELDS}
         self._idf: dict[tuple[str, str], float] = {}
         self._status_cache: list[float] = []
+        self._present: dict[str, bool] = {}
 
     def segment_ids(self) -> set[str]:
         return {v.data.segid for v in self.views}
@@ -105,14 +106,22 @@ class SearcherState:
         if depth < 2:
             for synonym in synonyms.get(word, ()):
                 found |= self.group_docs(view, synonym, synonyms, depth + 1)
-            pieces = _pieces(word)
+            # Pieces no text has are left out (三八妇女节 -> 妇女节), as whole words are.
+            pieces = [p for p in _pieces(word) if self.in_index(p)]
             if pieces:
                 found |= set.intersection(*(self.group_docs(view, p, synonyms, depth + 1) for p in pieces))
         return found
 
+    def in_index(self, term: str) -> bool:
+        """Whether any live or deleted document has `term` (cached for this reader)."""
+        known = self._present.get(term)
+        if known is None:
+            known = self._present[term] = any(view.word_docs(term) for view in self.views)
+        return known
+
     def scoring_terms(self, parsed: ParsedQuery) -> list[tuple[str, float]]:
-        """(term, weight) to rank by: typed words count fully, their split pieces half,
-        synonyms a bit less than the word, one-character and hint words half."""
+        """(term, weight) to rank by: typed words and hints count fully, split pieces half,
+        synonyms a bit less than the word, one-character words half."""
         weights: dict[str, float] = {}
 
         def add(term: str, weight: float, depth: int = 0) -> None:
@@ -128,7 +137,7 @@ class SearcherState:
                 weights[word] = 1.0
                 for piece in _pieces(word):
                     weights.setdefault(piece, 0.5)
-        for words, weight in ((parsed.words, 1.0), (parsed.soft_words, SOFT_WEIGHT)):
+        for words, weight in ((parsed.words, 1.0), (parsed.hints, 1.0), (parsed.soft_words, SOFT_WEIGHT)):
             for word in words:
                 add(word, weight)
         return list(weights.items())

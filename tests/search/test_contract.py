@@ -129,6 +129,27 @@ class TestSearchBackend:
         )
         assert keys(backend.search("执法检查")) == ["Article:title", "Article:body"]
 
+    def test_words_in_one_sentence_rank_above_scattered_ones(self, backend):
+        backend.index([
+            article("Article:scattered", "通知", "承办单位应当认真研究。代表提出的意见要记录在案。答复应当及时。"),
+            article("Article:together", "通知", "承办单位应当研究代表提出的意见并及时答复。会议要记录在案。"),
+        ])
+        assert keys(backend.search("承办单位 答复 代表")) == ["Article:together", "Article:scattered"]
+
+    def test_everyday_words_find_legal_terms(self, backend):
+        backend.index([
+            article("Article:legal", "条例", "用人单位应当按时足额支付劳动报酬。"),
+            article("Article:other", "条例", "单位应当建立健全内部管理制度。"),
+        ])
+        found = backend.search("老板不发工资怎么办")
+        assert keys(found)[0] == "Article:legal"
+        assert "<em>用人单位</em>" in found.hits[0].highlights[0]
+
+    def test_question_words_do_not_count(self, backend):
+        backend.index([article("Article:keep", "条例", "征信机构对不良信息的保存期限，自事件终止之日起为5年。")])
+        # 几年 is a question word: it asks for a time limit (之日起 ranks), it is not looked for.
+        assert keys(backend.search("征信 不良信息 保存几年")) == ["Article:keep"]
+
     def test_citizen_question_finds_the_article(self, loaded):
         results = loaded.search("单位答复代表建议的期限")
         assert results.hits[0].key in {"RegulationArticle:daibiaofa-37", "Article:1"}

@@ -31,7 +31,7 @@ def test_single_word_phrase_stays_exact():
 def test_question_words_are_dropped_and_hint_what_is_asked():
     q = parse_query("单位答复代表建议的期限是多久")
     assert q.words == ["单位", "答复", "代表建议", "期限"]
-    assert "之日起" in q.soft_words  # 多久 asks for a time limit
+    assert "之日起" in q.hints  # 多久 asks for a time limit
 
 
 def test_weak_words_are_the_query_only_when_alone():
