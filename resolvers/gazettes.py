@@ -61,8 +61,11 @@ async def list_issues(ctx, year: int | None = None, statuses: list[Status] | Non
 
 async def years(ctx) -> list[int]:
     """The years that have published issues, newest first (for a year selector)."""
-    found = await GazetteIssue.filter(status=Status.PUBLISHED).distinct().values_list("year", flat=True)
-    return sorted(set(found), reverse=True)
+    # Ordered by the selected column only: PostgreSQL refuses DISTINCT with the model's default
+    # ordering (-year, -number), as number is not selected.
+    found = await GazetteIssue.filter(status=Status.PUBLISHED).order_by("-year").distinct().values_list(
+        "year", flat=True)
+    return list(found)
 
 
 # --- editing ------------------------------------------------------------------------------------
