@@ -118,7 +118,9 @@ def _tally(optional, required, excluded, present: list[int], share_of: dict[int,
             del share[d]
         shares.append(share)
         # Half the words, by count or by weight: many common words, or the rare ones.
-        docs.append({d for d, v in share.items() if v >= HALF or count[d] >= need})
+        # By weight, one rare word is not enough among three or more (回家 in any article).
+        pair = min(2, len(order))
+        docs.append({d for d, v in share.items() if count[d] >= need or (v >= HALF and count[d] >= pair)})
     return shares, docs
 
 
