@@ -9,8 +9,10 @@ item stays IN_REVIEW until the scheduler's `publish_due` publishes it (also afte
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from models.base import Status
 from resolvers import lifecycle
@@ -87,8 +89,9 @@ async def publish(ctx, rules: Rules, item, publish_at: datetime | None = None):
     return item
 
 
-async def publish_due(services, model) -> list:
-    """Publish every item of `model` whose scheduled time has come, dated that time."""
+async def publish_due(services, model, record: Callable[[Any], Awaitable[Any]] | None = None) -> list:
+    """Publish every item of `model` (articles too) whose scheduled time has come, dated that
+    time; `record` notes each in the item's own trail before the index and subscribers hear."""
     published = []
     due = await model.filter(status=Status.IN_REVIEW, publish_at__lte=now()).order_by("publish_at", "id")
     for item in due:
@@ -98,6 +101,8 @@ async def publish_due(services, model) -> list:
         if not claimed:
             continue
         await item.refresh_from_db()
+        if record is not None:
+            await record(item)
         await lifecycle.published(services, item)
         published.append(item)
     return published

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from models.base import Status
 from models.news import Article, Column, ReviewAction, ReviewDecision
 from models.users import Role
-from resolvers import lifecycle
+from resolvers import lifecycle, publishing
 from resolvers.errors import Conflict, Forbidden, Invalid
 from resolvers.permissions import Action, require
 from resolvers.tokens import now
@@ -131,17 +131,8 @@ async def archive(ctx, article: Article, comment: str = "") -> Article:
 
 async def publish_due(services) -> list[Article]:
     """Publish every scheduled article whose time has come; run by the background scheduler."""
-    published = []
-    due = await Article.filter(status=Status.IN_REVIEW, publish_at__lte=now()).order_by("publish_at", "id")
-    for article in due:
-        # Claim the row: with several app processes only one of them publishes it.
-        claimed = await Article.filter(id=article.id, status=Status.IN_REVIEW,
-                                       publish_at=article.publish_at).update(
-            status=Status.PUBLISHED, published_at=article.publish_at, publish_at=None, updated_at=now())
-        if not claimed:
-            continue
-        await article.refresh_from_db()
+
+    async def record(article: Article) -> None:
         await ReviewAction.create(article=article, decision=ReviewDecision.PUBLISH, comment="定时发布")
-        await lifecycle.published(services, article)
-        published.append(article)
-    return published
+
+    return await publishing.publish_due(services, Article, record)
