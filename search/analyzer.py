@@ -266,6 +266,12 @@ def split_word(word: str) -> tuple[tuple[str, int], ...]:
     return tuple(pieces)
 
 
+def word_pieces(word: str) -> list[str]:
+    """The dictionary words `word` splits into, without its single characters (坐电梯 -> 电梯):
+    what a query word also matches as, all of them present."""
+    return [p for p, _ in split_word(word) if len(p) > 1]
+
+
 @functools.lru_cache(maxsize=200_000)
 def sub_words(word: str) -> tuple[tuple[str, int], ...]:
     """Every multi-character node of `word`'s split hierarchy, as (piece, offset)."""

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .analyzer import SYNONYMS, normalize, query_words, split_word
+from .analyzer import SYNONYMS, normalize, query_words, word_pieces
 from .base import MAX_QUERY_LENGTH
 
 #: More free words than this are ignored: a pasted paragraph is not a query.
@@ -158,8 +158,7 @@ def _add_synonyms(parsed: ParsedQuery, word: str, depth: int) -> None:
     found = tuple(t for t in synonyms().get(word, ()) if t != word)
     if found:
         parsed.synonyms[word] = found
-    pieces = tuple(p for p, _ in split_word(word) if len(p) > 1)
-    for term in found + pieces:
+    for term in found + tuple(word_pieces(word)):
         _add_synonyms(parsed, term, depth + 1)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .analyzer import split_word
+from .analyzer import word_pieces
 from .query import ParsedQuery
 
 RERANK_DEPTH = 40
@@ -27,7 +27,7 @@ def word_forms(parsed: ParsedQuery, word: str) -> list[tuple[str, ...]]:
     forms: list[tuple[str, ...]] = []
     for term in (word, *parsed.synonyms.get(word, ())):
         forms.append((term,))
-        pieces = tuple(p for p, _ in split_word(term) if len(p) > 1)
+        pieces = tuple(word_pieces(term))
         if len(pieces) > 1:
             forms.append(pieces)
     return forms

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .analyzer import split_word
+from .analyzer import word_pieces
 from .base import FACET_NAMES, SearchFilter
 from .query import ParsedQuery, Phrase
 from .whoosh_schema import FIELD_BOOSTS, NO_TIMESTAMP, TEXT_FIELDS
@@ -26,11 +26,6 @@ SOFT_WEIGHT = 0.5
 #: A citizen asking a question wants the law as it stands: older versions rank lower.
 STATUS_WEIGHTS = {"AMENDED": 0.6, "REPEALED": 0.5}
 STATUS_AT = FACET_NAMES.index("status")
-
-
-def _pieces(word: str) -> list[str]:
-    """The dictionary words `word` splits into, without its single characters (坐电梯 -> 电梯)."""
-    return [p for p, _ in split_word(word) if len(p) > 1]
 
 
 class SearcherState:
@@ -107,7 +102,7 @@ class SearcherState:
             for synonym in synonyms.get(word, ()):
                 found |= self.group_docs(view, synonym, synonyms, depth + 1)
             # Pieces no text has are left out (三八妇女节 -> 妇女节), as whole words are.
-            pieces = [p for p in _pieces(word) if self.in_index(p)]
+            pieces = [p for p in word_pieces(word) if self.in_index(p)]
             if pieces:
                 found |= set.intersection(*(self.group_docs(view, p, synonyms, depth + 1) for p in pieces))
         return found
@@ -129,13 +124,13 @@ class SearcherState:
             if depth < 2:
                 for synonym in parsed.synonyms.get(term, ()):
                     add(synonym, weight * SYNONYM_WEIGHT, depth + 1)
-                for piece in _pieces(term):
+                for piece in word_pieces(term):
                     add(piece, weight / 2, depth + 1)
 
         for phrase in parsed.phrases:
             for word, _ in phrase.words:
                 weights[word] = 1.0
-                for piece in _pieces(word):
+                for piece in word_pieces(word):
                     weights.setdefault(piece, 0.5)
         for words, weight in ((parsed.words, 1.0), (parsed.hints, 1.0), (parsed.soft_words, SOFT_WEIGHT)):
             for word in words:
