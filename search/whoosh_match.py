@@ -32,6 +32,7 @@ class Match:
     def total(self) -> int:
         return sum(map(len, self.docs))
 
+
 HALF = 0.5 - 1e-9  # "at least half the words", robust to rounding
 
 
@@ -84,22 +85,21 @@ def _match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) ->
         return Match(docs, terms)
     # Words weigh by rarity (idf): 人民陪审员 says more than 年龄 about what is asked.
     total = max(st.doc_count, 1)
-    weight = {i: math.log(1 + total / df[i]) for i in present}
-    whole = sum(weight.values())
-    need = math.ceil(len(present) / 2)
-    shares, docs = _tally(optional, required, excluded, present, {i: w / whole for i, w in weight.items()}, need)
+    idf = {i: math.log(1 + total / df[i]) for i in present}
+    share_of = {i: w / sum(idf.values()) for i, w in idf.items()}
+    shares, docs = _tally(optional, required, excluded, share_of, math.ceil(len(present) / 2))
     if not any(docs):  # nothing has half the words: anything with one of them
-        shares, docs = _tally(optional, required, excluded, present, {i: w / whole for i, w in weight.items()}, 0)
-    return Match(docs, terms, shares, {parsed.words[i]: w / whole for i, w in weight.items()})
+        shares, docs = _tally(optional, required, excluded, share_of, 0)
+    return Match(docs, terms, shares, {parsed.words[i]: w for i, w in share_of.items()})
 
 
-def _tally(optional, required, excluded, present: list[int], share_of: dict[int, float],
+def _tally(optional, required, excluded, share_of: dict[int, float],
            need: int) -> tuple[list[dict[int, float]], list[set[int]]]:
     """Per view: the share of the words each document has, and the documents having at least
     half of them by count (`need`) or by weight; `need` 0 keeps every document with any.
     Rarest words first: once the words left could no longer bring a new document to half,
     the common ones only add to documents already seen (a pruning that keeps the result)."""
-    order = sorted(present, key=lambda i: share_of[i], reverse=True)
+    order = sorted(share_of, key=share_of.__getitem__, reverse=True)
     left_weight = [sum(share_of[i] for i in order[j:]) for j in range(len(order))]
     shares, docs = [], []
     for o, r, x in zip(optional, required, excluded, strict=True):
