@@ -445,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(p, argparse.SUPPRESS)
     p.set_defaults(func=cmd_media_cleanup)
     p = sub.add_parser("import-laws", help="import law texts (manifest.jsonl + Markdown) and index what changed")
-    p.add_argument("path", help="folder with manifest.jsonl, e.g. /work/shared/data/laws")
+    p.add_argument("path", help="folder of law texts with manifest.jsonl, e.g. resolvers/demo/laws")
     _add_data_dir(p, argparse.SUPPRESS)
     p.set_defaults(func=cmd_import_laws)
     p = sub.add_parser("reindex", help="rebuild the whole search index from the database")

@@ -1,6 +1,6 @@
-"""Search benchmark on a folder of law texts (see /work/shared/data/laws/README.md).
+"""Search benchmark on a folder of law texts (Markdown texts + manifest.jsonl, as resolvers/demo/laws).
 
-    python bench/search.py /work/shared/data/laws [--repeat 5] [--procs 2] [--keep DIR]
+    python bench/search.py CORPUS [--repeat 5] [--procs 2] [--keep DIR]
 
 Parses every text into one REGULATION document (title, metadata, history lines) and one
 REGULATION_ARTICLE document per 第N条 (texts without articles keep their body on the

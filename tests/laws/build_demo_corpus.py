@@ -1,6 +1,6 @@
 """One-off: copy the demo subset of the law corpus into resolvers/demo/laws/.
 
-    python tests/laws/build_demo_corpus.py /work/shared/data/laws
+    python tests/laws/build_demo_corpus.py CORPUS
 
 Every version of each title below is copied, with its manifest line (paths stay relative), so
 the demo and the search-quality tests run without the shared corpus. Chosen for the questions a
@@ -186,4 +186,6 @@ def main(source: Path, target: Path) -> None:
 
 if __name__ == "__main__":
     repo = Path(__file__).resolve().parents[2]
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/laws"), repo / "resolvers/demo/laws")
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: build_demo_corpus.py CORPUS (a folder of law texts with manifest.jsonl)")
+    main(Path(sys.argv[1]), repo / "resolvers/demo/laws")

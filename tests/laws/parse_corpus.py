@@ -1,6 +1,6 @@
 """One-off check: parse every text of a corpus folder and report failures and oddities.
 
-    python tests/laws/parse_corpus.py /work/shared/data/laws
+    python tests/laws/parse_corpus.py CORPUS
 
 Not a CI test (the full corpus lives outside the repository).
 """
@@ -68,4 +68,6 @@ def main(root: Path) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/laws")))
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: parse_corpus.py CORPUS (a folder of law texts with manifest.jsonl)")
+    raise SystemExit(main(Path(sys.argv[1])))

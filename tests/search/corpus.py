@@ -1,5 +1,5 @@
 """A small corpus of law-like documents for the search tests (texts adapted from 代表法,
-立法法, 劳动合同法 and local regulations; not /work/shared, so tests stand alone)."""
+立法法, 劳动合同法 and local regulations; nothing outside the repository, so tests stand alone)."""
 
 from __future__ import annotations
 
