@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-from models.base import Status
 from models.news import Article, Column
 from resolvers import indexing
 from resolvers.sanitize import plain_text
@@ -28,18 +25,8 @@ async def article_documents(articles: list[Article]) -> list[SearchDocument]:
     return docs
 
 
-async def published_articles() -> AsyncIterator[list[Article]]:
-    last = 0
-    while True:
-        batch = await Article.filter(status=Status.PUBLISHED, id__gt=last).order_by("id").limit(BATCH)
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].id
-
-
 indexing.register(Article, indexing.Indexer(
     documents=article_documents,
     keys=lambda a: [f"Article:{a.id}"],
-    all_published=published_articles,
+    batch_size=BATCH,
 ))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from anyio import to_thread
 
+from models.base import Status
+
 log = logging.getLogger("renda.indexing")
 
 
@@ -22,7 +24,7 @@ class Indexer:
     documents: Callable[[list], Awaitable[list]]  # published items -> SearchDocuments
     keys: Callable[[object], list[str]]  # the keys of an item's documents, for removal
     parent_keys: Callable[[object], list[str]] = lambda item: []
-    all_published: Callable[[], AsyncIterator[list]] | None = None  # batches, for reindex
+    batch_size: int = 100  # items read and turned into documents at a time, for reindex
 
 
 INDEXERS: dict[type, Indexer] = {}
@@ -63,13 +65,22 @@ async def remove_items(services, items: list) -> None:
         await to_thread.run_sync(backend.delete_by_parent, parents)
 
 
+async def published_batches(model: type, size: int) -> AsyncIterator[list]:
+    """Every published item of `model`, `size` at a time, in id order (keyset paging)."""
+    last = 0
+    while True:
+        batch = await model.filter(status=Status.PUBLISHED, id__gt=last).order_by("id").limit(size)
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].id
+
+
 async def all_documents(progress: Callable[[int], None] | None = None) -> list:
     """Every published document of every registered kind, for a full rebuild."""
     docs: list = []
-    for indexer in INDEXERS.values():
-        if indexer.all_published is None:
-            continue
-        async for batch in indexer.all_published():
+    for model, indexer in INDEXERS.items():
+        async for batch in published_batches(model, indexer.batch_size):
             built = await indexer.documents(batch)
             docs.extend(built)
             if progress:

@@ -21,7 +21,7 @@ regulations to re-index on such days, and the scheduler does it daily (`refresh_
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -108,16 +108,6 @@ def _regulation_docs(regulation: Regulation, versions: list[RegulationVersion],
                 **common,
             ))
     return docs
-
-
-async def published_regulations() -> AsyncIterator[list[Regulation]]:
-    last = 0
-    while True:
-        batch = await Regulation.filter(status=Status.PUBLISHED, id__gt=last).order_by("id").limit(BATCH)
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].id
 
 
 def _regulation_keys(regulation: Regulation) -> list[str]:
@@ -229,24 +219,14 @@ async def gazette_documents(issues: list[GazetteIssue]) -> list[SearchDocument]:
     return docs
 
 
-async def published_gazette_issues() -> AsyncIterator[list[GazetteIssue]]:
-    last = 0
-    while True:
-        batch = await GazetteIssue.filter(status=Status.PUBLISHED, id__gt=last).order_by("id").limit(200)
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].id
-
-
 indexing.register(Regulation, indexing.Indexer(
     documents=regulation_documents,
     keys=_regulation_keys,
     parent_keys=_regulation_keys,
-    all_published=published_regulations,
+    batch_size=BATCH,
 ))
 indexing.register(GazetteIssue, indexing.Indexer(
     documents=gazette_documents,
     keys=lambda issue: [f"GazetteIssue:{issue.id}"],
-    all_published=published_gazette_issues,
+    batch_size=200,
 ))
