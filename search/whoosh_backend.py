@@ -223,21 +223,29 @@ class WhooshBackend:
     ) -> SearchResults:
         found = match(st, parsed, filt)
         k = offset + limit
+        stored_fields: dict[tuple[int, int], dict] = {}  # read once, by the re-ranker or for the page
+
+        def stored(view: int, docnum: int) -> dict:
+            found_fields = stored_fields.get((view, docnum))
+            if found_fields is None:
+                found_fields = stored_fields[view, docnum] = st.stored(view, docnum)
+            return found_fields
+
         if sort == SearchSort.RELEVANCE and found.terms:
             page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares)
             if found.weights:
-                page = rerank(page, parsed, found.weights, lambda view, d: st.stored(view, d).get("body") or "")
+                page = rerank(page, parsed, found.weights, lambda view, d: stored(view, d).get("body") or "")
             page = page[offset:k]
         else:  # no words to rank by: newest first
             page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]
         terms = parsed.highlight_terms()
         hits = []
         for score, view, docnum in page:
-            stored = st.stored(view, docnum)
+            fields = stored(view, docnum)
             fragments = []
             if highlight:
-                fragments = snippets(stored.get("body") or "", terms) or snippets(stored.get("title", ""), terms)
-            hits.append(Hit(stored["key"], SearchKind(stored["kind"]), float(score), fragments))
+                fragments = snippets(fields.get("body") or "", terms) or snippets(fields.get("title", ""), terms)
+            hits.append(Hit(fields["key"], SearchKind(fields["kind"]), float(score), fragments))
         return SearchResults(
             total=found.total,
             hits=hits,
