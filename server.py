@@ -423,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(parser)
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("schema", help="print the GraphQL schema (SDL)")
+    _add_data_dir(p, argparse.SUPPRESS)  # accepted like everywhere; printing the schema writes nothing
     p.set_defaults(func=cmd_schema)
     p = sub.add_parser("migrate", help="apply pending database migrations")
     _add_data_dir(p, argparse.SUPPRESS)

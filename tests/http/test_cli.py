@@ -104,3 +104,16 @@ def test_cors_other_origins_get_no_cors_headers(live, production):
         simple = httpx.post(server.graphql_url, json={"query": "{ __typename }"},
                             headers={"Origin": "https://evil.example.com"})
         assert "access-control-allow-origin" not in simple.headers
+
+
+def test_every_command_takes_data_dir():
+    import argparse
+
+    from server import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert {"schema", "migrate", "create-user", "import-laws", "reindex", "media-cleanup"} <= set(commands.choices)
+    for name, sub in commands.choices.items():
+        assert any("--data-dir" in a.option_strings for a in sub._actions), name
+    assert any("--data-dir" in a.option_strings for a in parser._actions)  # the server itself
