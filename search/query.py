@@ -36,6 +36,7 @@ _STOP_WORDS = """
     要不要 能不能 可不可以 会不会 是不是 该不该 算不算 行不行 还是 还有 已经 一直 如果 但是 因为 所以
     想 想要 打算 现在 最近 时候 问 一下 一些 这样 这种 那种 这么 那么 怎么算 怎么处理 算不算 吗
     普通 一般 别人 自己 还要 还能 才能 以后 以前 而且 觉得 某个 那天 不能 不要 能带 说了算 到底
+    或者 或 有人 里面 外面 不会 经常 东西 这么做 这样做 一直 总是 突然 好久
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 #: Words that say little in a question (法律对试用期有什么规定) but are the query when alone.
@@ -51,6 +52,10 @@ HINTS |= {"多少钱": ("元", "费用", "标准"), "罚多少": ("罚款", "元
 QUESTION_WORDS = frozenset(HINTS)
 # Penalties are set out in the chapter 法律责任 (its name is indexed with each article).
 _PENALTY = ("法律责任",)
+# "May they ...?" is answered by what someone must not do (不得) or may do (有权).
+_PERMISSION = ("不得", "有权")
+HINTS |= {w: _PERMISSION for w in (
+    "能", "可以", "允许", "合法", "合理", "权力", "权利", "有权", "能不能", "可不可以", "行不行", "算不算")}
 HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (
     "罚", "罚款", "处罚", "罚多少", "坐牢", "判", "被判", "判刑", "后果", "犯罪", "构成犯罪", "追究", "处分", "吊销")}
 
