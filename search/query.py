@@ -59,6 +59,11 @@ HINTS |= {w: _PERMISSION for w in (
 HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (
     "罚", "罚款", "处罚", "罚多少", "坐牢", "判", "被判", "判刑", "后果", "犯罪", "构成犯罪", "追究", "处分", "吊销")}
 
+#: Places a citizen names, and the region whose local regulations apply there.
+PLACES = {"上海": "上海", "北京": "北京", "重庆": "重庆", "广东": "广东"} | {city: "广东" for city in (
+    "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州", "汕尾", "河源",
+    "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮")}
+
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂〝〞"} | {c: "-" for c in "－−–—"})
 _SPACE = re.compile(r"\s+")
 
@@ -80,6 +85,7 @@ class ParsedQuery:
     soft_words: list[str] = field(default_factory=list)  # one character: ranked lightly, never required
     hints: list[str] = field(default_factory=list)  # what the answer says (多久 -> 之日起): ranked, never required
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> legal terms
+    regions: list[str] = field(default_factory=list)  # places named (在上海…): other places' rules rank lower
 
     @property
     def is_empty(self) -> bool:
@@ -149,6 +155,7 @@ def parse_query(raw: str) -> ParsedQuery:
         for hint in HINTS.get(word, ()):
             if hint not in parsed.words and hint not in parsed.hints:
                 parsed.hints.append(hint)
+    parsed.regions = sorted({region for place, region in PLACES.items() if place in text})
     quoted = [w for p in parsed.phrases for w, _ in p.words]  # for a question whose quote no text has
     for word in parsed.words + parsed.soft_words + quoted:
         _add_synonyms(parsed, word, 0)

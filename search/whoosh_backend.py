@@ -232,7 +232,7 @@ class WhooshBackend:
             return found_fields
 
         if sort == SearchSort.RELEVANCE and found.terms:
-            page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares)
+            page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares, parsed.regions)
             if found.weights:
                 page = rerank(page, parsed, found.weights, lambda view, d: stored(view, d).get("body") or "")
             page = page[offset:k]

@@ -26,6 +26,8 @@ SOFT_WEIGHT = 0.5
 #: A citizen asking a question wants the law as it stands: older versions rank lower.
 STATUS_WEIGHTS = {"AMENDED": 0.6, "REPEALED": 0.5}
 STATUS_AT = FACET_NAMES.index("status")
+REGION_AT = FACET_NAMES.index("region")
+OTHER_REGION_WEIGHT = 0.3  # measured: 0.5 to 0.15 alike, 0.7 a little worse
 
 
 class SearcherState:
@@ -143,6 +145,7 @@ class SearcherState:
         terms: list[tuple[str, float]],
         k: int,
         shares: list[dict[int, float]] | None = None,
+        regions: Iterable[str] = (),
     ) -> list[tuple[float, int, int]]:
         """The best `k` of `docs` (local sets, one per view) by BM25F for weighted `terms`,
         times the squared share of the query's words a document has (when `shares` are
@@ -163,7 +166,7 @@ class SearcherState:
                         tables.append((freqs.get, norms, boost * FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
             coord = shares[i] if shares is not None else None
             base = view.base
-            facet_ids, status = view.data.facet_ids, self._status_weights()
+            facet_ids, status = view.data.facet_ids, self._facet_weights(tuple(regions))
             scored = []
             for d in local:
                 s = 0.0
@@ -178,13 +181,17 @@ class SearcherState:
             best.extend((s, neg, i, d) for s, neg, d in heapq.nlargest(k, scored))
         return [(s, i, d) for s, _, i, d in heapq.nlargest(k, best)]
 
-    def _status_weights(self) -> list[float]:
-        """Ranking weight per facet id, from the status in it."""
+    def _facet_weights(self, regions: tuple[str, ...]) -> list[float]:
+        """Ranking weight per facet id, from the status in it, and from its region when the
+        query names places: another region's local rules rank lower."""
         values = self._facets.values
         known = self._status_cache
         while len(known) < len(values):
             known.append(STATUS_WEIGHTS.get(values[len(known)][STATUS_AT], 1.0))
-        return known
+        if not regions:
+            return known
+        return [w * (OTHER_REGION_WEIGHT if v[REGION_AT] and v[REGION_AT] not in regions else 1.0)
+                for w, v in zip(known, values, strict=False)]
 
     def top_by_date(self, docs: list[set[int]], k: int, newest: bool) -> list[tuple[float, int, int]]:
         """The `k` newest (or oldest) of `docs`; undated documents last either way."""

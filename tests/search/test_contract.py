@@ -145,6 +145,26 @@ class TestSearchBackend:
         assert keys(found)[0] == "Article:legal"
         assert "<em>用人单位</em>" in found.hits[0].highlights[0]
 
+    def test_a_place_named_ranks_other_places_rules_lower(self, backend):
+        def law(key: str, title: str, body: str, **kw) -> SearchDocument:
+            return SearchDocument(key=key, kind=SearchKind.REGULATION_ARTICLE, title=title, body=body, **kw)
+
+        backend.index([
+            law("RegulationArticle:beijing", "北京市养犬管理规定 第六条", "饲养宠物应当办理登记。",
+                level="LOCAL_REGULATION", region="北京"),
+            law("RegulationArticle:guangdong", "广东省动物防疫条例 第二十条", "饲养宠物应当办理登记，遵守有关规定。",
+                level="LOCAL_REGULATION", region="广东"),
+            law("RegulationArticle:national", "动物防疫法 第三十条", "单位和个人饲养犬只，应当按照规定定期免疫接种。",
+                level="LAW"),
+        ])
+        assert keys(backend.search("饲养 宠物 登记"))[:2] == ["RegulationArticle:beijing", "RegulationArticle:guangdong"]
+        # The same words from someone in Shenzhen (no text says 深圳): Beijing's rule matches
+        # them better, but does not apply there; Guangdong's does.
+        assert keys(backend.search("深圳 饲养 宠物 登记"))[:2] == [
+            "RegulationArticle:guangdong", "RegulationArticle:beijing"]
+        # National laws are never held back.
+        assert keys(backend.search("深圳 饲养 犬只 免疫接种"))[0] == "RegulationArticle:national"
+
     def test_question_words_do_not_count(self, backend):
         backend.index([article("Article:keep", "条例", "征信机构对不良信息的保存期限，自事件终止之日起为5年。")])
         # 几年 is a question word: it asks for a time limit (之日起 ranks), it is not looked for.

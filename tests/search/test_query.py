@@ -112,3 +112,10 @@ def test_word_limit():
 def test_highlight_terms_longest_first():
     q = parse_query('代表 "代表建议的办理"')
     assert q.highlight_terms() == ["代表建议的办理", "代表"]
+
+
+def test_places_named_in_a_question():
+    assert parse_query("在上海养狗要登记吗").regions == ["上海"]
+    assert parse_query("深圳 电动自行车 上牌").regions == ["广东"]
+    assert parse_query("北京和上海的规定有什么不同").regions == ["上海", "北京"]
+    assert parse_query("养狗要登记吗").regions == []
