@@ -99,8 +99,11 @@ def open_media(settings: Settings):
 
 
 def open_services(settings: Settings, storage=None) -> Services:
+    from resolvers.search_stats import QueryCounter
+
     return Services(settings=settings, mailer=open_mailer(settings), search=open_search(settings),
-                    storage=storage if storage is not None else open_media(settings), events=Broadcaster())
+                    storage=storage if storage is not None else open_media(settings), events=Broadcaster(),
+                    searches=QueryCounter())
 
 
 async def prepare_database(settings: Settings, migrate: bool = True) -> None:
@@ -170,6 +173,7 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
             from resolvers.demo import load_demo
 
             await load_demo(state["services"])
+        await _publish_vocabulary(state["services"])
         scheduler = asyncio.create_task(_scheduler(state["services"], settings))
         try:
             yield
@@ -177,6 +181,7 @@ def build_app(settings: Settings, *, migrate: bool = True, demo: bool = False,
             scheduler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await scheduler
+            await _write_search_counts(state["services"])
             if state["services"].search is not None and services is None:
                 state["services"].search.close()
             await db.close_orm()
@@ -220,6 +225,29 @@ def _upload_policy(settings: Settings) -> UploadPolicy:
     # Room for the largest file plus the `operations` and `map` fields and the multipart framing.
     return UploadPolicy(max_bytes=max_upload_bytes(settings) + 1024 * 1024,
                         may_upload=lambda ctx: can(ctx.user, Action.MEDIA_UPLOAD))
+
+
+async def _publish_vocabulary(services: Services) -> None:
+    """The editors' search vocabulary, from the database to the index directory (which may be new)."""
+    if services.search is None:
+        return
+    from resolvers.search_vocabulary import publish_vocabulary
+
+    try:
+        await publish_vocabulary(services.search)
+    except Exception:  # a busy index must not keep the site down; the next change writes it again
+        log.exception("could not copy the search vocabulary to the index; searches use the last copy")
+
+
+async def _write_search_counts(services: Services) -> None:
+    if services.searches is None:
+        return
+    from resolvers.search_stats import write_counts
+
+    try:
+        await write_counts(services.searches)
+    except Exception:
+        log.exception("could not write the search statistics at shutdown")
 
 
 async def _scheduler(services: Services, settings: Settings) -> None:
@@ -390,6 +418,7 @@ def cmd_reindex(args) -> int:
     from resolvers.law_search import record_status_day
     from resolvers.laws import today
     from resolvers.scheduler import status_marker
+    from resolvers.search_vocabulary import publish_vocabulary
 
     settings = _settings(args)
     backend = open_search(settings)
@@ -403,6 +432,7 @@ def cmd_reindex(args) -> int:
         with tqdm(total=len(docs), unit="doc", desc="index", file=sys.stderr) as bar:
             count = backend.rebuild(docs, progress=lambda n: bar.update(n - bar.n))
         record_status_day(status_marker(settings), today())
+        asyncio.run(_with_orm(settings, lambda: publish_vocabulary(backend)))
     finally:
         backend.close()
     print(f"reindexed {count} search documents in {time.perf_counter() - started:.1f}s")

@@ -63,6 +63,8 @@ class Settings:
     max_tokens: int = 2000
     # background publisher
     scheduler_interval_seconds: float = 30.0
+    # how long the per-day search statistics are kept
+    search_stats_days: int = 180
     extra: dict = field(default_factory=dict)
 
     @property
@@ -108,6 +110,8 @@ class Settings:
             raise SettingsError(f"MEDIA_BACKEND must be local or minio, not {self.media_backend!r}")
         if self.media_max_image_mb <= 0 or self.media_max_document_mb <= 0:
             raise SettingsError("MEDIA_MAX_IMAGE_MB and MEDIA_MAX_DOCUMENT_MB must be positive")
+        if self.search_stats_days < 1:
+            raise SettingsError("SEARCH_STATS_DAYS must be at least 1")
         if self.media_backend == "minio" and not self.minio_endpoint:
             raise SettingsError("MEDIA_BACKEND=minio needs MINIO_ENDPOINT")
 
@@ -150,6 +154,7 @@ class Settings:
             access_token_minutes=config("ACCESS_TOKEN_MINUTES", cast=int, default=30),
             refresh_token_days=config("REFRESH_TOKEN_DAYS", cast=int, default=30),
             scheduler_interval_seconds=config("SCHEDULER_INTERVAL_SECONDS", cast=float, default=30.0),
+            search_stats_days=config("SEARCH_STATS_DAYS", cast=int, default=180),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

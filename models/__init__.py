@@ -6,4 +6,5 @@ from models.gazettes import *  # noqa: F403
 from models.laws import *  # noqa: F403
 from models.media import *  # noqa: F403
 from models.news import *  # noqa: F403
+from models.search import *  # noqa: F403
 from models.users import *  # noqa: F403

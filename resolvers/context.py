@@ -20,6 +20,7 @@ class Services:
     search: Any = None  # search.SearchBackend, when configured
     storage: Any = None  # media.Storage, when configured
     events: Any = None  # resolvers.events.Broadcaster
+    searches: Any = None  # resolvers.search_stats.QueryCounter: what citizens search for
 
 
 @dataclass

@@ -36,6 +36,8 @@ class Action(StrEnum):
     REGULATION_PUBLISH = "regulation.publish"
     GAZETTE_EDIT = "gazette.edit"
     GAZETTE_PUBLISH = "gazette.publish"
+    SEARCH_VOCABULARY_EDIT = "search.vocabulary_edit"
+    SEARCH_STATS_READ = "search.stats_read"
     # media
     MEDIA_UPLOAD = "media.upload"
     MEDIA_MANAGE = "media.manage"
@@ -60,12 +62,16 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.REGULATION_PUBLISH: frozenset({Role.CHIEF_EDITOR}),
     Action.GAZETTE_EDIT: NEWSROOM | {Role.OFFICE_STAFF},
     Action.GAZETTE_PUBLISH: frozenset({Role.CHIEF_EDITOR}),
+    # Those who answer citizens' questions know their words: the newsroom and the office.
+    Action.SEARCH_VOCABULARY_EDIT: NEWSROOM | {Role.OFFICE_STAFF},
+    Action.SEARCH_STATS_READ: NEWSROOM | {Role.OFFICE_STAFF},
     Action.MEDIA_UPLOAD: NEWSROOM | {Role.OFFICE_STAFF},
     Action.MEDIA_MANAGE: NEWSROOM,
 }
 
 # Actions whose every attempt is written to the audit log.
-AUDITED = frozenset(RULES) - {Action.ARTICLE_READ_UNPUBLISHED, Action.USER_READ, Action.AUDIT_READ}
+AUDITED = frozenset(RULES) - {Action.ARTICLE_READ_UNPUBLISHED, Action.USER_READ, Action.AUDIT_READ,
+                              Action.SEARCH_STATS_READ}
 
 
 def can(user: User | None, action: Action) -> bool:

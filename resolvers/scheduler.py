@@ -1,15 +1,18 @@
-"""The background task: publishes scheduled content when it falls due, and once a day
-refreshes the search status of laws that took effect or were superseded."""
+"""The background task: publishes scheduled content when it falls due, once a day refreshes
+the search status of laws that took effect or were superseded, and writes the search
+statistics counted since its last pass (deleting those past SEARCH_STATS_DAYS)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from models.gazettes import GazetteIssue
 from models.laws import Regulation
-from resolvers import publishing
+from resolvers import publishing, search_stats
 from resolvers.law_search import refresh_statuses
+from resolvers.laws import today
 from resolvers.workflow import publish_due
 
 log = logging.getLogger("renda.scheduler")
@@ -31,6 +34,10 @@ async def run_scheduler(services, interval: float) -> None:
                 log.info("published %d scheduled item(s)", len(published))
             if services.search is not None and services.settings is not None:
                 await refresh_statuses(services, status_marker(services.settings))
+            if services.searches is not None:
+                await search_stats.write_counts(services.searches)
+                if services.settings is not None:
+                    await search_stats.forget_before(today() - timedelta(days=services.settings.search_stats_days))
         except asyncio.CancelledError:
             raise
         except Exception:

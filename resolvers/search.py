@@ -35,4 +35,7 @@ async def run_search(ctx, query: str, filter: SearchFilter, sort: SearchSort, fi
     results = await to_thread.run_sync(
         lambda: backend.search(query or "", filter=filter, sort=sort, offset=offset, limit=size,
                                facets=facets, highlight=highlight))
+    counter = ctx.services.searches
+    if counter is not None and offset == 0 and sort == SearchSort.RELEVANCE and (query or "").strip():
+        counter.record(query, results.total)  # a new question, not a further page or a browse
     return SearchPage(results, offset, size)

@@ -22,17 +22,20 @@ from schema.news import Article, NewsMutation, NewsQuery
 from schema.node import NodeQuery
 from schema.scalars import SCALAR_OVERRIDES
 from schema.search import SearchQuery
+from schema.search_vocabulary import SearchVocabularyMutation, SearchVocabularyQuery
 from schema.users import UserMutation, UserQuery
 
 
 @strawberry.type(description="Everything the platform answers.")
-class Query(NodeQuery, UserQuery, NewsQuery, LawsQuery, GazetteQuery, MediaQuery, SearchQuery, AuditQuery):
+class Query(NodeQuery, UserQuery, NewsQuery, LawsQuery, GazetteQuery, MediaQuery, SearchQuery, SearchVocabularyQuery,
+            AuditQuery):
     pass
 
 
 @strawberry.type(description="Everything that changes state. Each mutation takes one `input` and returns a "
                  "`<Mutation>Result` union of its object and FieldErrors.")
-class Mutation(AuthMutation, UserMutation, NewsMutation, LawsMutation, GazetteMutation, MediaMutation):
+class Mutation(AuthMutation, UserMutation, NewsMutation, LawsMutation, GazetteMutation, MediaMutation,
+               SearchVocabularyMutation):
     pass
 
 

@@ -6,7 +6,7 @@ Every backend implements `SearchBackend` and passes the same contract tests
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -149,6 +149,16 @@ class SearchBackend(Protocol):
 
     def count(self) -> int:
         """Number of documents in the index."""
+        ...
+
+    def set_vocabulary(self, entries: Mapping[str, Sequence[str]]) -> None:
+        """Replace the editors' vocabulary: everyday word -> the legal terms it also finds,
+        on top of the built-in table. Takes effect for the next search, in every process
+        using the index, without reindexing."""
+        ...
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """The editors' vocabulary as last set (empty if never)."""
         ...
 
     def clear(self) -> None:

@@ -3,6 +3,7 @@
     <directory>/CURRENT         name of the live index folder; replaced atomically (os.replace)
     <directory>/ix-<stamp>/     whoosh index folders; only the one named in CURRENT is live
     <directory>/write.lock      held (fcntl/msvcrt, via whoosh's FileLock) by the one writer
+    <directory>/vocabulary.json the editors' search vocabulary (see vocabulary_file)
 
 Recovery rules: the write lock is an OS lock on an open file, so the kernel releases it
 when its holder dies; the file itself staying behind is harmless (nothing to break by

@@ -12,6 +12,10 @@ Citizens ask in everyday words; laws are written in legal ones. A free word list
 synonyms.txt (老板 => 用人单位) also matches its legal terms, which rank a little lower than
 the word itself. A free word of one character (签, 吵) ranks but is never required, unless
 the query has nothing longer.
+
+Editors add their own entries while the site runs (`parse_query(text, vocabulary)`, from search
+logs: what citizens typed that found nothing). Those words are found in the query as typed,
+even where the segmenter splits them, so they need no reindex.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .analyzer import SYNONYMS, normalize, query_words, word_pieces
@@ -112,9 +117,28 @@ def clean(raw: str) -> str:
     return _SPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH]
 
 
-def parse_query(raw: str) -> ParsedQuery:
-    """Parse a query string; never raises (not even on None)."""
+Table = Mapping[str, tuple[str, ...]]
+
+
+class Vocabulary:
+    """Editors' entries (everyday word -> legal terms) merged with synonyms.txt once; a word
+    in both gets both's terms."""
+
+    def __init__(self, entries: Mapping[str, list[str] | tuple[str, ...]]) -> None:
+        self.words: tuple[str, ...] = tuple(w for w in map(normalize, entries) if len(w) > 1)
+        table = dict(synonyms())
+        for word, terms in entries.items():
+            word = normalize(word)
+            known = table.get(word, ())
+            table[word] = known + tuple(t for t in map(normalize, terms) if t not in known and t != word)
+        self.table: Table = table
+
+
+def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
+    """Parse a query string; never raises (not even on None). `vocabulary`: the editors'
+    entries on top of synonyms.txt."""
     text = normalize(clean(raw or ""))
+    table = vocabulary.table if vocabulary else synonyms()
     parsed = ParsedQuery()
     plain: list[str] = []
     i, n = 0, len(text)
@@ -141,6 +165,8 @@ def parse_query(raw: str) -> ParsedQuery:
             plain.append(text[i:end])
             i = end if end == n or text[end] == '"' else end + 1
     typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
+    if vocabulary:
+        typed = _with_editor_words(typed, plain, vocabulary.words)
     words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS]
     if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
         words = [w for w in typed if w in WEAK_WORDS]
@@ -158,20 +184,31 @@ def parse_query(raw: str) -> ParsedQuery:
     parsed.regions = sorted({region for place, region in PLACES.items() if place in text})
     quoted = [w for p in parsed.phrases for w, _ in p.words]  # for a question whose quote no text has
     for word in parsed.words + parsed.soft_words + quoted:
-        _add_synonyms(parsed, word, 0)
+        _add_synonyms(parsed, table, word, 0)
     return parsed
 
 
-def _add_synonyms(parsed: ParsedQuery, word: str, depth: int) -> None:
+def _with_editor_words(typed: list[str], plain: list[str], words: tuple[str, ...]) -> list[str]:
+    """An editor's word typed in the query counts as one word, even where the segmenter cut
+    it (补装 -> 补 / 装): its cut pieces give way to it."""
+    text = normalize(" ".join(plain))
+    found = [w for w in words if w in text and w not in typed]
+    if not found:
+        return typed
+    kept = [w for w in typed if not any(w in f for f in found)]
+    return list(dict.fromkeys(kept + found))
+
+
+def _add_synonyms(parsed: ParsedQuery, table: Table, word: str, depth: int) -> None:
     """Synonyms of `word`, of its synonyms and of its split pieces (上海市人大常委会 -> 人大常委会
     -> 常务委员会), two levels deep, as the backend widens them."""
     if depth >= 2:
         return
-    found = tuple(t for t in synonyms().get(word, ()) if t != word)
+    found = tuple(t for t in table.get(word, ()) if t != word)
     if found:
         parsed.synonyms[word] = found
     for term in found + tuple(word_pieces(word)):
-        _add_synonyms(parsed, term, depth + 1)
+        _add_synonyms(parsed, table, term, depth + 1)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from .base import (
 from .highlight import snippets
 from .index_dir import IndexDirectory
 from .query import ParsedQuery, parse_query
+from .vocabulary_file import VOCABULARY_FILE, VocabularyFile
 from .whoosh_match import match
 from .whoosh_readers import ReaderPool
 from .whoosh_rerank import RERANK_DEPTH, rerank
@@ -72,6 +73,7 @@ class WhooshBackend:
         self._segments: dict[str, SegmentData] = {}
         self._facets = FacetTable()
         self._cache = LRU(cache_entries)
+        self._vocabulary = VocabularyFile(self._dir.root / VOCABULARY_FILE)
         self._closed = False
         if self._dir.current() is None:
             with self._writing():
@@ -181,6 +183,14 @@ class WhooshBackend:
     def count(self) -> int:
         return self._reading(lambda st: st.doc_count)
 
+    def set_vocabulary(self, entries: Mapping[str, Sequence[str]]) -> None:
+        with self._writing():
+            self._vocabulary.write(entries)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        self._check_open()
+        return self._vocabulary.entries()
+
     def search(
         self,
         query: str,
@@ -191,7 +201,8 @@ class WhooshBackend:
         facets: bool = False,
         highlight: bool = True,
     ) -> SearchResults:
-        parsed = parse_query(query)
+        self._check_open()
+        parsed = parse_query(query, self._vocabulary.current())
         offset = max(0, min(int(offset), MAX_WINDOW))
         limit = max(0, min(int(limit), MAX_WINDOW - offset))
         sort = SearchSort(sort)

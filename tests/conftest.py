@@ -102,6 +102,9 @@ async def _wipe() -> None:
 async def http(app, services):
     if services.search is not None:
         services.search.clear()
+        services.search.set_vocabulary({})
+    if services.searches is not None:
+        services.searches.take()
     if services.mailer is not None and hasattr(services.mailer, "sent"):
         services.mailer.sent.clear()
     # Foreign keys would order the deletes; switching them off for the wipe keeps it simple.

@@ -3,13 +3,16 @@ server running meanwhile: it sees what the command line wrote to the index."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.http.conftest import LiveClient, server_env, start_server
 
 from .conftest import LIFAFA, SUGGESTION_RULES, corpus_subset
@@ -80,5 +83,46 @@ def test_a_running_server_sees_what_the_command_line_indexed(tmp_path, env):
         assert {e["node"]["regulation"]["region"] for e in found["edges"]} <= {"上海", "北京"}
         cli("reindex", "--data-dir", data, env=env)  # swaps in a new index directory
         assert client.ok(SEARCH, {"q": "承办单位多长时间内答复代表建议"})["search"]["totalCount"] == found["totalCount"]
+    finally:
+        server.stop()
+
+
+CREATE_SYNONYM = """mutation($word: String!, $terms: [String!]!) {
+  searchSynonymCreate(input: {word: $word, terms: $terms}) { __typename } }"""
+
+
+def test_vocabulary_and_statistics_outlive_restarts_and_reindex(tmp_path, env):
+    data = tmp_path / "data"
+    cli("import-laws", corpus_subset(tmp_path / "corpus", SUGGESTION_RULES), "--data-dir", data, env=env)
+    cli("create-user", "editor1", "--role", "EDITOR", "--password", PASSWORD, "--data-dir", data, env=env)
+
+    def serve(name: str):
+        return start_server("--data-dir", data, env=env, cwd=tmp_path, data_dir=data, output=tmp_path / name)
+
+    def found(client: LiveClient) -> int:
+        return client.ok(SEARCH, {"q": "点子"})["search"]["totalCount"]
+
+    server = serve("first.out")
+    try:
+        citizen = LiveClient(server)
+        assert found(citizen) == 0
+        editor = LiveClient(server, citizen.login("editor1")["token"])
+        created = editor.ok(CREATE_SYNONYM, {"word": "点子", "terms": ["建议"]})["searchSynonymCreate"]
+        assert created == {"__typename": "SearchSynonym"}
+        assert found(citizen) > 0
+    finally:
+        server.stop()
+    # What was counted but not yet written by the scheduler is written when the server stops.
+    with sqlite3.connect(data / "app.db") as db:
+        assert db.execute("select query, searches, empty from search_query_days").fetchall() == [("点子", 2, 1)]
+
+    vocabulary = data / "index" / "vocabulary.json"
+    vocabulary.unlink()  # as if the index folder were lost: the database still has the entry
+    cli("reindex", "--data-dir", data, env=env)
+    assert json.loads(vocabulary.read_text("utf-8")) == {"点子": ["建议"]}
+    vocabulary.unlink()
+    server = serve("second.out")  # and a server starting copies it too
+    try:
+        assert found(LiveClient(server)) > 0
     finally:
         server.stop()

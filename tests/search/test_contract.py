@@ -145,6 +145,29 @@ class TestSearchBackend:
         assert keys(found)[0] == "Article:legal"
         assert "<em>用人单位</em>" in found.hits[0].highlights[0]
 
+    def test_editors_vocabulary_finds_legal_terms_without_reindex(self, backend):
+        backend.index([
+            article("Article:bike", "条例", "驾驶电动自行车应当在非机动车道内行驶。"),
+            article("Article:car", "条例", "机动车应当在机动车道内行驶。"),
+        ])
+        assert backend.search("电驴 走哪条道").total == 0
+        backend.set_vocabulary({"电驴": ["电动自行车"]})
+        assert backend.vocabulary() == {"电驴": ["电动自行车"]}
+        found = backend.search("电驴 走哪条道")
+        assert keys(found) == ["Article:bike"]
+        assert "<em>电动自行车</em>" in found.hits[0].highlights[0]
+        backend.set_vocabulary({})  # replaced whole: the entry is gone
+        assert backend.vocabulary() == {}
+        assert backend.search("电驴 走哪条道").total == 0
+
+    def test_vocabulary_word_counts_where_the_segmenter_cuts_it(self, backend):
+        backend.index([
+            article("Article:sign", "门楼号牌", "门楼牌损坏需要补设的，费用由所有人承担。"),
+            article("Article:other", "号牌", "补办号牌应当提交申请。"),
+        ])
+        backend.set_vocabulary({"补装": ["补设"]})  # not a dictionary word: cut into 补 / 装
+        assert keys(backend.search("门牌坏了 补装"))[0] == "Article:sign"
+
     def test_a_place_named_ranks_other_places_rules_lower(self, backend):
         def law(key: str, title: str, body: str, **kw) -> SearchDocument:
             return SearchDocument(key=key, kind=SearchKind.REGULATION_ARTICLE, title=title, body=body, **kw)
@@ -593,6 +616,34 @@ class TestSearchBackend:
             worker.stdin.write("quit\n")
             worker.stdin.flush()
             assert worker.wait() == 0
+
+    def test_vocabulary_reaches_other_instances_and_processes_and_survives_rebuild(
+            self, loaded, backend_name, index_dir):
+        loaded.index([article("Article:bike", "条例", "驾驶电动自行车应当佩戴安全头盔。")])
+        other = open_backend(backend_name, index_dir)
+        with worker_process("reader", str(index_dir), backend_name) as worker:
+            assert worker.stdout.readline().strip() == "ready"
+
+            def ask(command: str) -> int:
+                worker.stdin.write(command + "\n")
+                worker.stdin.flush()
+                return int(worker.stdout.readline())
+
+            assert ask("search 电驴") == 0
+            loaded.set_vocabulary({"电驴": ["电动自行车"]})
+            assert ask("search 电驴") == 1
+            assert other.search("电驴").total == 1
+            loaded.rebuild([*corpus(), article("Article:bike", "条例", "驾驶电动自行车应当佩戴安全头盔。")])
+            assert ask("search 电驴") == 1
+            other.set_vocabulary({})
+            assert ask("search 电驴") == 0
+            worker.stdin.write("quit\n")
+            worker.stdin.flush()
+            assert worker.wait() == 0
+        other.close()
+        reopened = open_backend(backend_name, index_dir)
+        assert reopened.vocabulary() == {}
+        reopened.close()
 
     def test_writer_waits_for_lock_then_gives_up(self, backend_name, index_dir):
         b = open_backend(backend_name, index_dir, lock_timeout=0.2)

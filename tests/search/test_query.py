@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.base import MAX_QUERY_LENGTH
-from search.query import MAX_WORDS, clean, parse_query
+from search.query import MAX_WORDS, Vocabulary, clean, parse_query
 
 
 def test_words_drop_stop_words():
@@ -112,6 +112,21 @@ def test_word_limit():
 def test_highlight_terms_longest_first():
     q = parse_query('代表 "代表建议的办理"')
     assert q.highlight_terms() == ["代表建议的办理", "代表"]
+
+
+def test_editors_vocabulary_adds_to_the_built_in_table():
+    vocabulary = Vocabulary({"老板": ["雇主"], "电驴": ["电动自行车", "非机动车"]})
+    parsed = parse_query("电驴 老板", vocabulary)
+    assert parsed.synonyms["电驴"] == ("电动自行车", "非机动车")
+    assert parsed.synonyms["老板"][0] == "用人单位" and "雇主" in parsed.synonyms["老板"]
+    assert "电驴" not in parse_query("电驴").synonyms
+
+
+def test_editors_word_counts_whole_where_the_segmenter_cuts_it():
+    assert parse_query("补装 门牌").soft_words == ["补", "装"]
+    parsed = parse_query("補裝 门牌", Vocabulary({"补装": ["补设"]}))  # traditional characters too
+    assert "补装" in parsed.words and not parsed.soft_words
+    assert parsed.synonyms["补装"] == ("补设",)
 
 
 def test_places_named_in_a_question():

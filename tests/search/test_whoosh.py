@@ -94,3 +94,20 @@ def test_missing_index_is_a_readable_error_and_rebuild_repairs_it(backend, tmp_p
         backend.search("代表")
     assert backend.rebuild(corpus()) == len(corpus())
     assert backend.search("督办会").total == 1
+
+
+def test_unreadable_vocabulary_file_is_ignored(backend, tmp_path):
+    backend.index([article(1, "条例", "驾驶电动自行车应当佩戴安全头盔。")])
+    backend.set_vocabulary({"电驴": ["电动自行车"]})
+    assert backend.search("电驴").total == 1
+    (tmp_path / "index" / "vocabulary.json").write_text("{not json", "utf-8")
+    assert backend.search("电驴").total == 0  # the built-in table only, and no error
+    assert backend.search("电动自行车").total == 1
+    backend.set_vocabulary({"电驴": ["电动自行车"]})  # a new write mends it
+    assert backend.search("电驴").total == 1
+
+
+def test_vocabulary_write_leaves_no_temporary_files(backend, tmp_path):
+    (tmp_path / "index" / "vocabulary.json.dead1234").write_text("{}", "utf-8")  # of a writer killed mid-write
+    backend.set_vocabulary({"电驴": ["电动自行车"]})
+    assert sorted(p.name for p in (tmp_path / "index").glob("vocabulary*")) == ["vocabulary.json"]
