@@ -8,6 +8,8 @@ from tests.http.conftest import REPO, LiveClient, server_env, start_server
 
 DEMO_NEWS = REPO / "resolvers" / "demo" / "news.json"
 COUNTS = "{ articles { totalCount } columns { slug } }"
+STAFF_VIEW = """{ searchSynonyms { edges { node { word terms } } }
+  searchQueryStats(emptyOnly: true) { edges { node { query searches emptySearches } } } }"""
 
 
 @pytest.mark.skipif(not DEMO_NEWS.exists(), reason="resolvers/demo/news.json (the demo content) is not there yet")
@@ -19,12 +21,18 @@ def test_demo_loads_once_into_an_empty_data_dir(tmp_path):
         server = start_server("--data-dir", data, "--demo", env=server_env(), cwd=cwd, data_dir=data,
                               output=tmp_path / f"{run}.out")
         try:
-            counts.append(LiveClient(server).ok(COUNTS))
+            client = LiveClient(server)
+            counts.append(client.ok(COUNTS))
+            staff = LiveClient(server, client.login("editor", "Renda#Demo2026")["token"]).ok(STAFF_VIEW)
         finally:
             server.stop()
     first, second = counts
     assert first["articles"]["totalCount"] > 0 and first["columns"]
     assert second == first
+    # The editors' search tools have a week of questions to show, and the entries made for them.
+    assert {e["node"]["word"] for e in staff["searchSynonyms"]["edges"]} == {"电驴", "点子"}
+    empty = {e["node"]["query"]: e["node"]["emptySearches"] for e in staff["searchQueryStats"]["edges"]}
+    assert empty["骑手 被撞 谁赔"] == 28 and "试用期最长多久" not in empty
     log = (data / "logs" / "app.log").read_text(encoding="utf-8")
     assert log.count("demo content loaded") == 1
     assert "demo content not loaded" in log
