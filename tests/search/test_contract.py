@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -36,6 +36,19 @@ def keys(results: SearchResults) -> list[str]:
 
 def article(key: str, title: str, body: str = "", **kw) -> SearchDocument:
     return SearchDocument(key=key, kind=SearchKind.ARTICLE, title=title, body=body, **kw)
+
+
+def reader_of(worker: subprocess.Popen) -> Callable[[str], int]:
+    """Asks a `reader` worker (ready to read commands) one command, returns its number; `quit`
+    returns the worker's exit status."""
+    assert worker.stdout.readline().strip() == "ready"
+
+    def ask(command: str) -> int:
+        worker.stdin.write(command + "\n")
+        worker.stdin.flush()
+        return worker.wait() if command == "quit" else int(worker.stdout.readline())
+
+    return ask
 
 
 @contextmanager
@@ -598,12 +611,7 @@ class TestSearchBackend:
 
     def test_reader_in_another_process(self, loaded, backend_name, index_dir):
         with worker_process("reader", str(index_dir), backend_name) as worker:
-            assert worker.stdout.readline().strip() == "ready"
-
-            def ask(command: str) -> int:
-                worker.stdin.write(command + "\n")
-                worker.stdin.flush()
-                return int(worker.stdout.readline())
+            ask = reader_of(worker)
 
             assert ask("search 噪声污染") == 0
             loaded.index([article("Article:new", "噪声污染防治条例草案征求意见")])
@@ -613,21 +621,14 @@ class TestSearchBackend:
             loaded.rebuild(corpus()[:3])  # swaps the folder the reader has open
             assert ask("count") == 3
             assert ask("search 督办会") == 0
-            worker.stdin.write("quit\n")
-            worker.stdin.flush()
-            assert worker.wait() == 0
+            assert ask("quit") == 0
 
     def test_vocabulary_reaches_other_instances_and_processes_and_survives_rebuild(
             self, loaded, backend_name, index_dir):
         loaded.index([article("Article:bike", "条例", "驾驶电动自行车应当佩戴安全头盔。")])
         other = open_backend(backend_name, index_dir)
         with worker_process("reader", str(index_dir), backend_name) as worker:
-            assert worker.stdout.readline().strip() == "ready"
-
-            def ask(command: str) -> int:
-                worker.stdin.write(command + "\n")
-                worker.stdin.flush()
-                return int(worker.stdout.readline())
+            ask = reader_of(worker)
 
             assert ask("search 电驴") == 0
             loaded.set_vocabulary({"电驴": ["电动自行车"]})
@@ -637,9 +638,7 @@ class TestSearchBackend:
             assert ask("search 电驴") == 1
             other.set_vocabulary({})
             assert ask("search 电驴") == 0
-            worker.stdin.write("quit\n")
-            worker.stdin.flush()
-            assert worker.wait() == 0
+            assert ask("quit") == 0
         other.close()
         reopened = open_backend(backend_name, index_dir)
         assert reopened.vocabulary() == {}
