@@ -77,7 +77,7 @@ def open_search(settings: Settings):
     from search.analyzer import use_cache_dir
 
     use_cache_dir(settings.data_dir / "cache")  # all the platform writes stays under DATA_DIR
-    return open_backend(settings.search_backend, settings.index_dir)
+    return open_backend(settings.search_backend, settings.index_dir, home_regions=settings.search_home_regions)
 
 
 def open_media(settings: Settings):

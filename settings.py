@@ -65,6 +65,9 @@ class Settings:
     scheduler_interval_seconds: float = 30.0
     # how long the per-day search statistics are kept
     search_stats_days: int = 180
+    # regions whose local regulations apply where the site is (湖北, 武汉): a question naming
+    # no place ranks other regions' local regulations below national laws
+    search_home_regions: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -155,6 +158,7 @@ class Settings:
             refresh_token_days=config("REFRESH_TOKEN_DAYS", cast=int, default=30),
             scheduler_interval_seconds=config("SCHEDULER_INTERVAL_SECONDS", cast=float, default=30.0),
             search_stats_days=config("SEARCH_STATS_DAYS", cast=int, default=180),
+            search_home_regions=strings("SEARCH_HOME_REGIONS"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -38,7 +38,7 @@ from .whoosh_readers import ReaderPool
 from .whoosh_rerank import RERANK_DEPTH, rerank
 from .whoosh_schema import Codec, build_schema, document_fields
 from .whoosh_segment import LRU, FacetTable, SegmentData
-from .whoosh_state import SearcherState
+from .whoosh_state import NO_PLACE_WEIGHT, PLACE_NAMED_WEIGHT, SearcherState
 
 #: Deepest result reachable by paging (offset + limit).
 MAX_WINDOW = 10_000
@@ -53,11 +53,14 @@ class WhooshBackend:
         build_procs: int = 1,
         build_limitmb: int = 128,
         cache_entries: int = 3_000_000,
+        home_regions: Iterable[str] = (),
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
         another writer before raising SearchError. `build_procs`: processes used by
         `rebuild()` (whoosh's multiprocessing writer) when greater than one.
-        `cache_entries`: bound on cached docset and term-table entries (about 60 bytes each)."""
+        `cache_entries`: bound on cached docset and term-table entries (about 60 bytes each).
+        `home_regions`: where the site is (e.g. 湖北): a question naming no place is taken to be
+        asked there, so local regulations of other regions rank below national laws."""
         self._dir = IndexDirectory(Path(directory))
         self._lock_timeout = lock_timeout
         self._build_procs = build_procs
@@ -74,6 +77,7 @@ class WhooshBackend:
         self._facets = FacetTable()
         self._cache = LRU(cache_entries)
         self._vocabulary = VocabularyFile(self._dir.root / VOCABULARY_FILE)
+        self._home_regions = tuple(home_regions)
         self._closed = False
         if self._dir.current() is None:
             with self._writing():
@@ -243,7 +247,9 @@ class WhooshBackend:
             return found_fields
 
         if sort == SearchSort.RELEVANCE and found.terms:
-            page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares, parsed.regions)
+            place = ((tuple(parsed.regions), PLACE_NAMED_WEIGHT) if parsed.regions
+                     else (self._home_regions, NO_PLACE_WEIGHT))
+            page = st.top_scored(found.docs, found.terms, max(k, RERANK_DEPTH), found.shares, place)
             if found.weights:
                 page = rerank(page, parsed, found.weights, lambda view, d: stored(view, d).get("body") or "")
             page = page[offset:k]

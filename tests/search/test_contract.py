@@ -201,6 +201,18 @@ class TestSearchBackend:
         # National laws are never held back.
         assert keys(backend.search("深圳 饲养 犬只 免疫接种"))[0] == "RegulationArticle:national"
 
+    def test_a_question_naming_no_place_ranks_national_laws_above_local_rules(self, backend):
+        def law(key: str, **kw) -> SearchDocument:  # the same words: only where they apply differs
+            return SearchDocument(key=key, kind=SearchKind.REGULATION_ARTICLE, title="代表履职保障规定 第五条",
+                                  body="代表执行代表职务，所在单位按正常出勤对待，不得扣减工资。", **kw)
+
+        backend.index([law("RegulationArticle:beijing", level="LOCAL_REGULATION", region="北京"),
+                       law("RegulationArticle:national", level="LAW")])
+        # Asked where the site is (no place named): Beijing's rule does not apply there.
+        assert keys(backend.search("代表执行职务 单位扣工资吗")) == [
+            "RegulationArticle:national", "RegulationArticle:beijing"]
+        assert keys(backend.search("北京 代表执行职务 单位扣工资吗"))[0] == "RegulationArticle:beijing"
+
     def test_question_words_do_not_count(self, backend):
         backend.index([article("Article:keep", "条例", "征信机构对不良信息的保存期限，自事件终止之日起为5年。")])
         # 几年 is a question word: it asks for a time limit (之日起 ranks), it is not looked for.

@@ -111,3 +111,15 @@ def test_vocabulary_write_leaves_no_temporary_files(backend, tmp_path):
     (tmp_path / "index" / "vocabulary.json.dead1234").write_text("{}", "utf-8")  # of a writer killed mid-write
     backend.set_vocabulary({"电驴": ["电动自行车"]})
     assert sorted(p.name for p in (tmp_path / "index").glob("vocabulary*")) == ["vocabulary.json"]
+
+
+def test_home_regions_keep_their_local_rules_first(tmp_path):
+    b = open_backend("whoosh", tmp_path / "home", home_regions=["北京"])
+    rule = dict(kind=SearchKind.REGULATION_ARTICLE, title="代表履职保障规定 第五条",
+                body="代表执行代表职务，所在单位按正常出勤对待，不得扣减工资。")
+    b.index([SearchDocument(key="RegulationArticle:shanghai", level="LOCAL_REGULATION", region="上海", **rule),
+             SearchDocument(key="RegulationArticle:beijing", level="LOCAL_REGULATION", region="北京", **rule)])
+    # The site is in Beijing: a question naming no place is about Beijing's rules.
+    assert [h.key for h in b.search("代表执行职务 单位扣工资吗").hits] == [
+        "RegulationArticle:beijing", "RegulationArticle:shanghai"]
+    b.close()
