@@ -21,9 +21,9 @@ from tests.http.conftest import server_env
 
 pytestmark = pytest.mark.slow
 
-PRECISION_AT_3 = 0.80
-MRR = 0.68
-REGULATION_AT_3 = 0.93
+PRECISION_AT_3 = 0.82
+MRR = 0.74
+REGULATION_AT_3 = 0.96
 
 
 @pytest.fixture(scope="module")
