@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.functions import Max, Sum
+from tortoise.functions import Count, Max, Sum
 
 from models.search import SearchQueryDay
 from resolvers.errors import BadRequest
@@ -123,7 +123,8 @@ async def query_stats(since: date | None, until: date | None, empty_only: bool, 
     if empty_only:
         rows = rows.filter(empty__gt=0)
     grouped = rows.annotate(total=Sum("searches"), total_empty=Sum("empty"), last=Max("day")).group_by("query")
-    total_count = len(await grouped.values_list("query", flat=True))
+    counted = await rows.annotate(n=Count("query", distinct=True)).values_list("n", flat=True)
+    total_count = int(counted[0]) if counted else 0
     order = ["-total_empty", "-total", "query"] if empty_only else ["-total", "-total_empty", "query"]
     found = await grouped.order_by(*order).offset(offset).limit(size).values(
         "query", "total", "total_empty", "last")
