@@ -53,6 +53,8 @@ WEAK_WORDS = frozenset(["情况", "问题", "有关", "相关", "规定", "法�
 _DEADLINE = ("之日起", "期限")
 HINTS = {w: _DEADLINE for w in ("多久", "多长", "多长时间", "几天", "多少天", "几个月", "几年", "多少年", "多少日")}
 HINTS |= {"多少钱": ("元", "费用", "标准"), "罚多少": ("罚款", "元")}
+# "Which kinds are there?" is answered by a list: 分为, 种类, 包括 ... 下列.
+HINTS |= {w: ("分为", "种类", "包括", "下列") for w in ("哪几种", "几种", "哪几类", "几类", "哪些", "哪几个", "有哪些")}
 #: Those question words say nothing else: they are stop words.
 QUESTION_WORDS = frozenset(HINTS)
 # Penalties are set out in the chapter 法律责任 (its name is indexed with each article).

@@ -213,6 +213,13 @@ class TestSearchBackend:
             "RegulationArticle:national", "RegulationArticle:beijing"]
         assert keys(backend.search("北京 代表执行职务 单位扣工资吗"))[0] == "RegulationArticle:beijing"
 
+    def test_which_kinds_questions_find_the_list(self, backend):
+        backend.index([
+            article("Article:rule", "公务员处分条例", "对公务员给予处分，应当事实清楚、证据确凿，处分恰当。"),
+            article("Article:kinds", "公务员处分条例", "公务员处分的种类为：警告、记过、记大过、降级、撤职、开除。"),
+        ])
+        assert keys(backend.search("公务员处分有哪几种"))[0] == "Article:kinds"
+
     def test_question_words_do_not_count(self, backend):
         backend.index([article("Article:keep", "条例", "征信机构对不良信息的保存期限，自事件终止之日起为5年。")])
         # 几年 is a question word: it asks for a time limit (之日起 ranks), it is not looked for.

@@ -134,3 +134,9 @@ def test_places_named_in_a_question():
     assert parse_query("深圳 电动自行车 上牌").regions == ["广东"]
     assert parse_query("北京和上海的规定有什么不同").regions == ["上海", "北京"]
     assert parse_query("养狗要登记吗").regions == []
+
+
+def test_which_kinds_questions_ask_for_a_list():
+    parsed = parse_query("公务员 处分 有哪几种")
+    assert parsed.words == ["公务员", "处分"]
+    assert {"分为", "种类", "下列"} <= set(parsed.hints)
