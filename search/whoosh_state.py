@@ -156,9 +156,11 @@ class SearcherState:
         """The best `k` of `docs` (local sets, one per view) by BM25F for weighted `terms`,
         times the squared share of the query's words a document has (when `shares` are
         given), times the status weight (superseded and repealed texts below those in
-        force): (score, view index, local)."""
+        force) and the place weight (`place`: regions and the weight of other regions' local
+        rules): (score, view index, local)."""
         if k <= 0:
             return []
+        weights = self._facet_weights(place)
         best: list[tuple[float, int, int, int]] = []
         for i, (view, local) in enumerate(zip(self.views, docs, strict=True)):
             if not local:
@@ -172,7 +174,7 @@ class SearcherState:
                         tables.append((freqs.get, norms, boost * FIELD_BOOSTS[f] * self.idf(f, term) * (K1 + 1)))
             coord = shares[i] if shares is not None else None
             base = view.base
-            facet_ids, status = view.data.facet_ids, self._facet_weights(place)
+            facet_ids = view.data.facet_ids
             scored = []
             for d in local:
                 s = 0.0
@@ -182,7 +184,7 @@ class SearcherState:
                         s += weight * tf / (tf + norms[d])
                 if coord is not None:
                     s *= coord[d] ** 2
-                s *= status[facet_ids[d]]
+                s *= weights[facet_ids[d]]
                 scored.append((s, -(base + d), d))
             best.extend((s, neg, i, d) for s, neg, d in heapq.nlargest(k, scored))
         return [(s, i, d) for s, _, i, d in heapq.nlargest(k, best)]
