@@ -19,6 +19,7 @@ from resolvers.errors import BadRequest, Collector, Conflict, NotFound
 from resolvers.pagination import Page, paginate
 from search.analyzer import normalize
 from search.base import SearchError
+from search.query import is_ignored
 
 MAX_WORD = 20
 MAX_TERMS = 10
@@ -44,6 +45,9 @@ def _checked(errors: Collector, word: str | None, terms: list[str] | None, note:
     """The entry's word (two characters at least: one character would match inside any
     longer word) and terms, normalised as searches are; problems go to `errors`."""
     clean_word = _clean_word(errors, "word", word, "词语", 2) if word is not None else None
+    if clean_word and is_ignored(clean_word):
+        errors.add("word", "搜索会忽略这个常用词，词条不会生效", "IGNORED_WORD")
+        clean_word = ""
     clean_terms: list[str] | None = None
     if terms is not None:
         clean_terms = []

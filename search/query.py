@@ -122,6 +122,12 @@ def clean(raw: str) -> str:
 Table = Mapping[str, tuple[str, ...]]
 
 
+def is_ignored(word: str) -> bool:
+    """Whether searches drop `word` (请问, 怎么办, 多久 ...): a vocabulary entry for it would never apply."""
+    word = normalize(word)
+    return word in STOP_WORDS or word in QUESTION_WORDS
+
+
 class Vocabulary:
     """Editors' entries (everyday word -> legal terms) merged with synonyms.txt once; a word
     in both gets both's terms."""

@@ -96,6 +96,7 @@ async def test_office_staff_list_entries_by_word(http, indexed_laws):
     ({"word": "点子", "terms": [f"词{i}" for i in range(11)]}, [("terms", "INVALID")]),
     ({"word": "点子", "terms": ["建议"], "note": "长" * 201}, [("note", "INVALID")]),
     ({"word": "", "terms": []}, [("word", "REQUIRED"), ("terms", "REQUIRED")]),
+    ({"word": "怎么办", "terms": ["处理"]}, [("word", "IGNORED_WORD")]),  # searches drop it: it would never apply
 ])
 async def test_bad_entries_are_refused_and_nothing_changes(editor, services, entry, errors):
     result = await _create(editor, **entry)
