@@ -122,7 +122,9 @@ SearchSynonymDeleteResult = result_union("SearchSynonymDeleteResult", Deleted)
 @strawberry.type
 class SearchVocabularyMutation:
     @strawberry.mutation(description="Add a word to the search vocabulary; searches use it at once, no reindex. "
-                         "A word already in the vocabulary is refused (TAKEN): change that entry instead.",
+                         "Refused with FieldErrors: a word already in the vocabulary (TAKEN: change that entry "
+                         "instead), a word searches ignore (IGNORED_WORD), bad lengths (REQUIRED, INVALID), or "
+                         "while the index is being rebuilt (SEARCH_BUSY).",
                          extensions=guard(Action.SEARCH_VOCABULARY_EDIT))
     async def search_synonym_create(self, info: Info, input: Annotated[SearchSynonymCreateInput, strawberry.argument(
             description="The word and its legal terms.")]) -> SearchSynonymCreateResult:
