@@ -213,6 +213,14 @@ class TestSearchBackend:
             "RegulationArticle:national", "RegulationArticle:beijing"]
         assert keys(backend.search("北京 代表执行职务 单位扣工资吗"))[0] == "RegulationArticle:beijing"
 
+    def test_is_it_allowed_questions_find_what_must_not_be_done(self, backend):
+        backend.index([
+            article("Article:duty", "保安服务管理条例", "保安员应当配合公安机关搜查身体。"),
+            article("Article:ban", "保安服务管理条例",
+                    "保安员在提供保安服务过程中，不得限制他人人身自由，不得搜查他人身体，不得侮辱、殴打他人。"),
+        ])
+        assert keys(backend.search("保安能搜查我的身体吗"))[0] == "Article:ban"
+
     def test_which_kinds_questions_find_the_list(self, backend):
         backend.index([
             article("Article:rule", "公务员处分条例", "对公务员给予处分，应当事实清楚、证据确凿，处分恰当。"),
