@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 from anyio import to_thread
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.search import SearchSynonym
-from resolvers.errors import BadRequest, Collector, Conflict, NotFound
+from resolvers.errors import BadRequest, Collector, Conflict, Invalid, NotFound
 from resolvers.pagination import Page, paginate
 from search.analyzer import normalize
 from search.base import SearchError
@@ -76,13 +77,10 @@ async def list_synonyms(first: int | None, after: str | None, page: int | None, 
 async def create_synonym(ctx, word: str, terms: list[str], note: str | None) -> SearchSynonym:
     errors = Collector()
     clean_word, clean_terms = _checked(errors, word, terms, note)
-    if clean_word and await SearchSynonym.filter(word=clean_word).exists():
-        errors.add("word", "该词语已在词表中，请修改已有词条", "TAKEN")
+    await _check_free(errors, clean_word)
     errors.raise_if_any()
-    async with in_transaction():
-        entry = await SearchSynonym.create(word=clean_word, terms=clean_terms, note=(note or "").strip(),
-                                           created_by=ctx.user)
-        await _publish(ctx)
+    entry = SearchSynonym(word=clean_word, terms=clean_terms, note=(note or "").strip(), created_by=ctx.user)
+    await _save(ctx, entry)
     return entry
 
 
@@ -91,8 +89,8 @@ async def update_synonym(ctx, entry_id: int, word: str | None, terms: list[str] 
     entry = await _get(entry_id)
     errors = Collector()
     clean_word, clean_terms = _checked(errors, word, terms, note)
-    if clean_word and clean_word != entry.word and await SearchSynonym.filter(word=clean_word).exists():
-        errors.add("word", "该词语已在词表中，请修改已有词条", "TAKEN")
+    if clean_word != entry.word:
+        await _check_free(errors, clean_word)
     errors.raise_if_any()
     if clean_word:
         entry.word = clean_word
@@ -100,9 +98,7 @@ async def update_synonym(ctx, entry_id: int, word: str | None, terms: list[str] 
         entry.terms = clean_terms
     if note is not None:
         entry.note = note.strip()
-    async with in_transaction():
-        await entry.save()
-        await _publish(ctx)
+    await _save(ctx, entry)
     return entry
 
 
@@ -111,6 +107,25 @@ async def delete_synonym(ctx, entry_id: int) -> None:
     async with in_transaction():
         await entry.delete()
         await _publish(ctx)
+
+
+_TAKEN = ("word", "该词语已在词表中，请修改已有词条", "TAKEN")
+
+
+async def _check_free(errors: Collector, word: str | None) -> None:
+    if word and await SearchSynonym.filter(word=word).exists():
+        errors.add(*_TAKEN)
+
+
+async def _save(ctx, entry: SearchSynonym) -> None:
+    """Write the entry and the backend's copy together; a word another editor took meanwhile
+    is TAKEN, not a database error."""
+    try:
+        async with in_transaction():
+            await entry.save()
+            await _publish(ctx)
+    except IntegrityError:
+        raise Invalid(*_TAKEN) from None
 
 
 async def _get(entry_id: int) -> SearchSynonym:

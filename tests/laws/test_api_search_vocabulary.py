@@ -210,3 +210,16 @@ async def test_numbers_and_addresses_typed_into_the_box_are_not_kept(anonymous, 
     await search_stats.write_counts(services.searches)
     kept = sorted(await SearchQueryDay.all().values_list("query", flat=True))
     assert kept == sorted(["我的身份证号*查违章", "电话* 投诉", "京* 违章", "联系 *", "刑法第120条"])
+
+
+async def test_two_editors_adding_the_same_word_at_once_get_taken_not_an_error(editor, monkeypatch):
+    from resolvers import search_vocabulary
+
+    async def not_yet_taken(errors, word):  # both checked before either wrote
+        return None
+
+    assert (await _create(editor, word="点子", terms=["建议"]))["__typename"] == "SearchSynonym"
+    monkeypatch.setattr(search_vocabulary, "_check_free", not_yet_taken)
+    late = await _create(editor, word="点子", terms=["意见"])
+    assert [(e["field"], e["code"]) for e in late["errors"]] == [("word", "TAKEN")]
+    assert await SearchSynonym.all().values_list("terms", flat=True) == [["建议"]]
