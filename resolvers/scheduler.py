@@ -25,6 +25,7 @@ def status_marker(settings):
 
 async def run_scheduler(services, interval: float) -> None:
     """Runs until cancelled; its first pass at start-up publishes what fell due while stopped."""
+    stats_pruned_on = None  # old search statistics go once a day, not every pass
     while True:
         try:
             published = await publish_due(services)
@@ -36,8 +37,9 @@ async def run_scheduler(services, interval: float) -> None:
                 await refresh_statuses(services, status_marker(services.settings))
             if services.searches is not None:
                 await search_stats.write_counts(services.searches)
-                if services.settings is not None:
+                if services.settings is not None and stats_pruned_on != today():
                     await search_stats.forget_before(today() - timedelta(days=services.settings.search_stats_days))
+                    stats_pruned_on = today()
         except asyncio.CancelledError:
             raise
         except Exception:
