@@ -3,7 +3,10 @@
 Words: a document has a word when it has the word, one of its synonyms, or all of either's
 split pieces. Words no document has are ignored. Of the rest, a document must have the
 word when there is one, and when there are more, at least half of them by count or by
-weight (idf: 人民陪审员 says more than 年龄); if no document qualifies, any of them. Soft words (one character, hints) only rank.
+weight (idf: 人民陪审员 says more than 年龄); if no document qualifies, any of them. A long
+question (five words or more) that fewer than a page of documents half answer is widened
+by one word: documents lacking one more word follow those that qualify, never ahead of them.
+Soft words (one character, hints) only rank.
 Quoted phrases are always required (a question quoting what no text has falls back to the
 quote's words); excluded words and phrases always removed; so are deleted documents.
 Ranking is BM25F (title boosted) times a coordination factor, the squared idf-weighted
@@ -27,6 +30,9 @@ class Match:
     terms: list[tuple[str, float]] = field(default_factory=list)  # what to score, weighted; empty: by date
     shares: list[dict[int, float]] | None = None  # per document, the idf-weighted share of words it has
     weights: dict[str, float] = field(default_factory=dict)  # word -> its share of the query's weight
+    #: When few documents have half the words, those that lack one more follow them:
+    #: `first` is the documents that have half (ranked first), `docs` all of them.
+    first: list[set[int]] | None = None
 
     @property
     def total(self) -> int:
@@ -34,6 +40,7 @@ class Match:
 
 
 HALF = 0.5 - 1e-9  # "at least half the words", robust to rounding
+FEW = 10  # fewer documents than a page have half the words: widen by one word
 
 
 def match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) -> Match:
@@ -87,10 +94,17 @@ def _match(st: SearcherState, parsed: ParsedQuery, filt: SearchFilter | None) ->
     total = max(st.doc_count, 1)
     idf = {i: math.log(1 + total / df[i]) for i in present}
     share_of = {i: w / sum(idf.values()) for i, w in idf.items()}
-    shares, docs = _tally(optional, required, excluded, share_of, math.ceil(len(present) / 2))
+    need = math.ceil(len(present) / 2)
+    shares, docs = _tally(optional, required, excluded, share_of, need)
+    first = None
+    # Five words or more: widened, a document still has two of them.
+    if need > 2 and any(docs) and sum(map(len, docs)) < FEW:
+        wider_shares, wider = _tally(optional, required, excluded, share_of, need - 1)
+        if sum(map(len, wider)) > sum(map(len, docs)):
+            first, shares, docs = docs, wider_shares, wider
     if not any(docs):  # nothing has half the words: anything with one of them
         shares, docs = _tally(optional, required, excluded, share_of, 0)
-    return Match(docs, terms, shares, {parsed.words[i]: w for i, w in share_of.items()})
+    return Match(docs, terms, shares, {parsed.words[i]: w for i, w in share_of.items()}, first)
 
 
 def _tally(optional, required, excluded, share_of: dict[int, float],

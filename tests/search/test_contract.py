@@ -257,6 +257,22 @@ class TestSearchBackend:
         # ... and any one is enough when no document has more.
         assert set(keys(loaded.search("督办会 垃圾分类 劳动合同纠纷"))) >= {"Article:1", "Article:2"}
 
+    def test_few_with_half_the_words_then_those_lacking_one_more(self, loaded):
+        # A long question that few texts half answer: texts with one word fewer follow them
+        # (still two or more words), never ahead of them, whatever their score.
+        loaded.index([
+            article("Article:half", "通知", "暴雨导致停电时，电梯应当有人值守。"),
+            article("Article:fewer", "电梯救援 电梯救援", "电梯困人的，应当及时救援。"),
+            article("Article:one", "通知", "一只鸬鹚。"),
+            article("Article:lake", "通知", "在湖边散步。"),
+        ])
+        found = keys(loaded.search("暴雨 停电 电梯 救援 鸬鹚 湖边", limit=50))
+        assert found[:2] == ["Article:half", "Article:fewer"]
+        assert "Article:one" not in found and "Article:lake" not in found
+        # Five texts with half the words are too few for a page, ten are not.
+        loaded.index([article(f"Article:more{i}", "通知", "暴雨停电，电梯停运。") for i in range(10)])
+        assert "Article:fewer" not in keys(loaded.search("暴雨 停电 电梯 救援 鸬鹚 湖边", limit=50))
+
     def test_user_dictionary_terms_and_sub_words(self, loaded):
         assert "RegulationArticle:lifafa2023-81" in keys(loaded.search("地方性法规"))
         # 常务委员会 is indexed whole and also as 常务 / 委员会.
