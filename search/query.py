@@ -173,8 +173,7 @@ def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
             plain.append(text[i:end])
             i = end if end == n or text[end] == '"' else end + 1
     typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
-    if vocabulary:
-        typed = _with_editor_words(typed, plain, vocabulary.words)
+    typed = _with_editor_words(typed, plain, (vocabulary.words if vocabulary else ()) + _cut_table_words())
     words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS]
     if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
         words = [w for w in typed if w in WEAK_WORDS]
@@ -196,9 +195,18 @@ def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     return parsed
 
 
+@functools.cache
+def _cut_table_words() -> tuple[str, ...]:
+    """Words of synonyms.txt the segmenter still cuts although they are in its dictionary
+    (个税 -> 个 / 税: jieba knows 个税, rarely): kept whole in queries as editors' words are."""
+    return tuple(w for w in synonyms() if len(w) > 1 and [t for t, _ in query_words(w)] != [w])
+
+
 def _with_editor_words(typed: list[str], plain: list[str], words: tuple[str, ...]) -> list[str]:
-    """An editor's word typed in the query counts as one word, even where the segmenter cut
-    it (补装 -> 补 / 装): its cut pieces give way to it."""
+    """An editor's word (or a thesaurus word the segmenter cuts) typed in the query counts as
+    one word, even where the segmenter cut it (补装 -> 补 / 装): its cut pieces give way to it."""
+    if not words:
+        return typed
     text = normalize(" ".join(plain))
     found = [w for w in words if w in text and w not in typed]
     if not found:

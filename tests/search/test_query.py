@@ -140,3 +140,20 @@ def test_which_kinds_questions_ask_for_a_list():
     parsed = parse_query("公务员 处分 有哪几种")
     assert parsed.words == ["公务员", "处分"]
     assert {"分为", "种类", "下列"} <= set(parsed.hints)
+
+
+def test_every_thesaurus_entry_can_apply():
+    # An entry whose everyday word the query drops or cuts up would never apply: each word on
+    # the left is a whole query word, even those the segmenter cuts (个税 -> 个 / 税).
+    from search.query import is_ignored, synonyms
+
+    table = synonyms()
+    assert len(table) > 1500
+    unusable = {}
+    for word, terms in table.items():
+        parsed = parse_query(f"{word} 怎么办")
+        legal = tuple(t for t in terms if t != word)
+        if is_ignored(word) or word not in parsed.words + parsed.soft_words or parsed.synonyms.get(word, ()) != legal:
+            unusable[word] = (parsed.words, parsed.soft_words)
+    assert unusable == {}
+    assert parse_query("个税 怎么交").synonyms["个税"] == ("个人所得税",)
