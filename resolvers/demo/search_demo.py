@@ -16,7 +16,7 @@ log = logging.getLogger("renda.demo")
 # (query, searches a day, of which found nothing): the first two found nothing until the editor's
 # entries below; the last still does, for the tour to show.
 QUERIES = [
-    ("电驴 上牌", 6, 6), ("人大代表的点子 多久回复", 3, 3), ("骑手 被撞 谁赔", 4, 4),
+    ("电驴 上牌", 6, 6), ("人大代表的点子 多久回复", 3, 3), ("跑腿 被撞 谁赔", 4, 4),
     ("试用期最长多久", 12, 0), ("物业费 涨价", 8, 0), ("代表建议 办理期限", 5, 0),
 ]
 VOCABULARY = [
