@@ -269,7 +269,7 @@ class TestSearchBackend:
         found = keys(loaded.search("暴雨 停电 电梯 救援 鸬鹚 湖边", limit=50))
         assert found[:2] == ["Article:half", "Article:fewer"]
         assert "Article:one" not in found and "Article:lake" not in found
-        # Five texts with half the words are too few for a page, ten are not.
+        # One text with half the words is too few for a page; eleven are not.
         loaded.index([article(f"Article:more{i}", "通知", "暴雨停电，电梯停运。") for i in range(10)])
         assert "Article:fewer" not in keys(loaded.search("暴雨 停电 电梯 救援 鸬鹚 湖边", limit=50))
 

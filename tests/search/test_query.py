@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.base import MAX_QUERY_LENGTH
-from search.query import MAX_WORDS, Vocabulary, clean, parse_query
+from search.query import MAX_WORDS, Vocabulary, clean, is_ignored, parse_query, synonyms
 
 
 def test_words_drop_stop_words():
@@ -145,8 +145,6 @@ def test_which_kinds_questions_ask_for_a_list():
 def test_every_thesaurus_entry_can_apply():
     # An entry whose everyday word the query drops or cuts up would never apply: each word on
     # the left is a whole query word, even those the segmenter cuts (个税 -> 个 / 税).
-    from search.query import is_ignored, synonyms
-
     table = synonyms()
     assert len(table) > 1500
     unusable = {}
