@@ -249,14 +249,15 @@ class WhooshBackend:
         if sort == SearchSort.RELEVANCE and found.terms:
             place = ((tuple(parsed.regions), PLACE_NAMED_WEIGHT) if parsed.regions
                      else (self._home_regions, NO_PLACE_WEIGHT))
+            def body(view: int, docnum: int) -> str:
+                return stored(view, docnum).get("body") or ""
+
             page = []
             tiers = [found.docs] if found.first is None else [
                 found.first, [a - b for a, b in zip(found.docs, found.first, strict=True)]]
-            for docs in tiers:
+            for docs in tiers:  # a widened search's extra documents rank after the others
                 ranked = st.top_scored(docs, found.terms, max(k, RERANK_DEPTH), found.shares, place)
-                if found.weights:
-                    ranked = rerank(ranked, parsed, found.weights, lambda view, d: stored(view, d).get("body") or "")
-                page += ranked
+                page += rerank(ranked, parsed, found.weights, body) if found.weights else ranked
             page = page[offset:k]
         else:  # no words to rank by: newest first
             page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]
