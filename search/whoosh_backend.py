@@ -35,7 +35,7 @@ from .query import ParsedQuery, parse_query
 from .vocabulary_file import VOCABULARY_FILE, VocabularyFile
 from .whoosh_match import match
 from .whoosh_readers import ReaderPool
-from .whoosh_rerank import RERANK_DEPTH, rerank
+from .whoosh_rerank import RERANK_DEPTH, Candidate, Ranker
 from .whoosh_schema import Codec, build_schema, document_fields
 from .whoosh_segment import LRU, FacetTable, SegmentData
 from .whoosh_state import NO_PLACE_WEIGHT, PLACE_NAMED_WEIGHT, SearcherState
@@ -54,13 +54,15 @@ class WhooshBackend:
         build_limitmb: int = 128,
         cache_entries: int = 3_000_000,
         home_regions: Iterable[str] = (),
+        ranker: Ranker | None = None,
     ) -> None:
         """`directory` is created if needed. `lock_timeout`: how long a write waits for
         another writer before raising SearchError. `build_procs`: processes used by
         `rebuild()` (whoosh's multiprocessing writer) when greater than one.
         `cache_entries`: bound on cached docset and term-table entries (about 60 bytes each).
         `home_regions`: where the site is (e.g. 湖北): a question naming no place is taken to be
-        asked there, so local regulations of other regions rank below national laws."""
+        asked there, so local regulations of other regions rank below national laws.
+        `ranker`: re-ranks the best candidates (the fitted model by default)."""
         self._dir = IndexDirectory(Path(directory))
         self._lock_timeout = lock_timeout
         self._build_procs = build_procs
@@ -78,6 +80,7 @@ class WhooshBackend:
         self._cache = LRU(cache_entries)
         self._vocabulary = VocabularyFile(self._dir.root / VOCABULARY_FILE)
         self._home_regions = tuple(home_regions)
+        self.ranker = ranker or Ranker()
         self._closed = False
         if self._dir.current() is None:
             with self._writing():
@@ -247,17 +250,21 @@ class WhooshBackend:
             return found_fields
 
         if sort == SearchSort.RELEVANCE and found.terms:
-            place = ((tuple(parsed.regions), PLACE_NAMED_WEIGHT) if parsed.regions
-                     else (self._home_regions, NO_PLACE_WEIGHT))
-            def body(view: int, docnum: int) -> str:
-                return stored(view, docnum).get("body") or ""
+            regions = tuple(parsed.regions) or self._home_regions
+            place = (regions, PLACE_NAMED_WEIGHT if parsed.regions else NO_PLACE_WEIGHT)
+
+            def candidate(view: int, docnum: int) -> Candidate:
+                fields = stored(view, docnum)
+                kind, level, status, region, _ = st.facet_values(view, docnum)
+                return Candidate(fields.get("title") or "", fields.get("body") or "", fields.get("extra") or "",
+                                 kind, level, status, region)
 
             page = []
             tiers = [found.docs] if found.first is None else [
                 found.first, [a - b for a, b in zip(found.docs, found.first, strict=True)]]
             for docs in tiers:  # a widened search's extra documents rank after the others
                 ranked = st.top_scored(docs, found.terms, max(k, RERANK_DEPTH), found.shares, place)
-                page += rerank(ranked, parsed, found.weights, body) if found.weights else ranked
+                page += self.ranker.rerank(ranked, parsed, found.weights, regions, candidate)
             page = page[offset:k]
         else:  # no words to rank by: newest first
             page = st.top_by_date(found.docs, k, sort != SearchSort.OLDEST)[offset:]

@@ -233,6 +233,10 @@ class SearcherState:
                     bucket[value] = bucket.get(value, 0) + n
         return {name: dict(sorted(b.items(), key=lambda kv: (-kv[1], kv[0]))) for name, b in out.items()}
 
+    def facet_values(self, view_index: int, docnum: int) -> tuple[str, ...]:
+        """(kind, level, status, region, year) of a document, as FACET_NAMES."""
+        return self._facets.values[self.views[view_index].data.facet_ids[docnum]]
+
     def stored(self, view_index: int, docnum: int) -> dict[str, Any]:
         return self.views[view_index].stored(docnum)
 
