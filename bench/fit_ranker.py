@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_quality import TOP, Evaluator, answers, load_questions, prepare
+from search_quality import Evaluator, answers, load_questions, prepare, rank_figures
 
-from search.whoosh_rerank import FEATURES, RERANK_DEPTH, Ranker, features
+from search.whoosh_rerank import FEATURES, RERANK_DEPTH, Ranker
 
 SCORE_ONLY = {"score": 1.0}
 
@@ -40,11 +40,9 @@ class Recorder(Ranker):
         super().__init__(SCORE_ONLY)
         self.tiers: list[np.ndarray] = []
 
-    def rerank(self, page, parsed, word_weights, regions, candidate):
-        head = page[:RERANK_DEPTH]
-        if head:
-            self.tiers.append(np.array(features(head, parsed, word_weights, regions, candidate), dtype=float))
-        return page
+    def score(self, rows: list[list[float]]) -> list[float]:
+        self.tiers.append(np.array(rows, dtype=float))
+        return super().score(rows)
 
 
 def record(evaluator: Evaluator, path: Path) -> list[tuple[list[np.ndarray], list[np.ndarray]]]:
@@ -106,10 +104,7 @@ def rank_of(tiers, labels, w: np.ndarray | None) -> int | None:
 
 
 def figures(questions, w) -> dict:
-    ranks = [rank_of(t, y, w) for t, y in questions]
-    n = max(len(ranks), 1)
-    return {"precision_at_3": round(sum(1 for r in ranks if r and r <= 3) / n, 3),
-            "mrr": round(sum(1 / r for r in ranks if r and r <= TOP) / n, 3)}
+    return rank_figures([rank_of(t, y, w) for t, y in questions])
 
 
 def main() -> None:

@@ -123,19 +123,23 @@ def answers(question: Question, hit: Shown) -> bool:
     return hit.regulation == question.regulation and hit.label in question.articles and hit.current
 
 
+def rank_figures(ranks: list[int | None]) -> dict:
+    """precision@3 and MRR (over the first TOP hits) from each question's answering rank."""
+    n = max(len(ranks), 1)
+    return {"precision_at_3": round(sum(1 for r in ranks if r and r <= 3) / n, 3),
+            "mrr": round(sum(1 / r for r in ranks if r and r <= TOP) / n, 3)}
+
+
 def evaluate(evaluator: Evaluator, questions: list[Question], verbose: bool = False) -> dict:
-    at3 = reg3 = 0
-    reciprocal = 0.0
+    reg3 = 0
+    ranks = []
     missed = []
     started = time.perf_counter()
     for q in questions:
         hits = evaluator.ask(q)
         rank = next((i for i, h in enumerate(hits, 1) if answers(q, h)), None)
-        if rank is not None:
-            reciprocal += 1 / rank
-        if rank is not None and rank <= 3:
-            at3 += 1
-        else:
+        ranks.append(rank)
+        if rank is None or rank > 3:
             missed.append({"question": q.question, "rank": rank})
         if any(h.regulation == q.regulation for h in hits[:3]):
             reg3 += 1
@@ -147,8 +151,7 @@ def evaluate(evaluator: Evaluator, questions: list[Question], verbose: bool = Fa
     n = len(questions)
     return {
         "questions": n,
-        "precision_at_3": round(at3 / n, 3),
-        "mrr": round(reciprocal / n, 3),
+        **rank_figures(ranks),
         "regulation_at_3": round(reg3 / n, 3),
         "ms_per_question": round((time.perf_counter() - started) * 1000 / n, 1),
         "missed": missed,

@@ -107,8 +107,7 @@ class Ranker:
             return page
         head, tail = page[:RERANK_DEPTH], page[RERANK_DEPTH:]
         rows = features(head, parsed, word_weights, regions, candidate)
-        scored = [(sum(w * x for w, x in zip(self.weights, row, strict=True)), -rank)
-                  for rank, row in enumerate(rows)]
+        scored = [(value, -rank) for rank, value in enumerate(self.score(rows))]
         order = sorted(range(len(head)), key=scored.__getitem__, reverse=True)
         # Scores shown stay in the documents' order: the best keeps its BM25 score, the others
         # follow by the model's odds, never below the first candidate left out.
@@ -116,6 +115,10 @@ class Ranker:
         best = scored[order[0]][0]
         out = [(max(top * math.exp(scored[i][0] - best), floor), head[i][1], head[i][2]) for i in order]
         return out + tail
+
+    def score(self, rows: list[list[float]]) -> list[float]:
+        """The model's value of each row of FEATURES (higher ranks first)."""
+        return [sum(w * x for w, x in zip(self.weights, row, strict=True)) for row in rows]
 
 
 def features(
