@@ -17,6 +17,8 @@ regulation's latest version whose label is one of the expected articles.
 - MRR: mean of 1/rank of the first answering hit (0 when none in the first ten).
 - regulation@3: the share whose expected regulation shows up in the first three hits at all
   (as a whole or by any of its articles).
+- found@40: the share answered anywhere in the first RERANK_DEPTH (40) hits, the candidates
+  the re-ranker orders: no re-ranking can lift precision@3 above it.
 
 Prints ONE JSON line; --verbose also prints each question's first three hits to stderr.
 """
@@ -37,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from search import SearchKind, open_backend  # noqa: E402
+from search.whoosh_rerank import RERANK_DEPTH  # noqa: E402
 
 DEFAULT_QUESTIONS = REPO / "tests" / "laws" / "search_questions.jsonl"
 DEFAULT_LAWS = REPO / "resolvers" / "demo" / "laws"
@@ -114,8 +117,8 @@ class Evaluator:
             return Shown(self._titles.get(path, path), None, kind)
         return Shown(key, None, kind)
 
-    def ask(self, question: Question) -> list[Shown]:
-        results = self._backend.search(question.question, limit=TOP, highlight=False)
+    def ask(self, question: Question, limit: int = TOP) -> list[Shown]:
+        results = self._backend.search(question.question, limit=limit, highlight=False)
         return [self.shown(hit.key, hit.kind) for hit in results.hits]
 
 
@@ -136,11 +139,11 @@ def evaluate(evaluator: Evaluator, questions: list[Question], verbose: bool = Fa
     missed = []
     started = time.perf_counter()
     for q in questions:
-        hits = evaluator.ask(q)
+        hits = evaluator.ask(q, RERANK_DEPTH)
         rank = next((i for i, h in enumerate(hits, 1) if answers(q, h)), None)
         ranks.append(rank)
         if rank is None or rank > 3:
-            missed.append({"question": q.question, "rank": rank})
+            missed.append({"question": q.question, "rank": rank if rank and rank <= TOP else None})
         if any(h.regulation == q.regulation for h in hits[:3]):
             reg3 += 1
         if verbose:
@@ -153,6 +156,7 @@ def evaluate(evaluator: Evaluator, questions: list[Question], verbose: bool = Fa
         "questions": n,
         **rank_figures(ranks),
         "regulation_at_3": round(reg3 / n, 3),
+        "found_at_40": round(sum(1 for r in ranks if r) / n, 3),
         "ms_per_question": round((time.perf_counter() - started) * 1000 / n, 1),
         "missed": missed,
     }
