@@ -66,6 +66,12 @@ HINTS |= {w: _PERMISSION for w in (
 HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (
     "罚", "罚款", "处罚", "罚多少", "坐牢", "判", "被判", "判刑", "后果", "犯罪", "构成犯罪", "追究", "处分", "吊销")}
 
+#: What a question word leaves when the segmenter glues it to a measure word or verb (几个,
+#: 几倍, 十几岁, 多少岁, 找谁, 由谁来, 哪边): it asks, it is not what is asked about.
+_ASKING = re.compile(r"^(?:好|十|几十)?几(?!何).{0,2}$|^多少.{0,2}$|谁|哪")
+#: Question words that still say what the answer looks like when glued to more (几个月内).
+_HINT_INSIDE = tuple(w for w in HINTS if len(w) >= 3)
+
 #: Places a citizen names, and the region whose local regulations apply there.
 PLACES = {"上海": "上海", "北京": "北京", "重庆": "重庆", "广东": "广东"} | {city: "广东" for city in (
     "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州", "梅州", "汕尾", "河源",
@@ -174,7 +180,8 @@ def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
             i = end if end == n or text[end] == '"' else end + 1
     typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
     typed = _with_editor_words(typed, plain, (vocabulary.words if vocabulary else ()) + _cut_table_words())
-    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS]
+    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS
+             and (w in table or not _ASKING.search(w))]
     if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
         words = [w for w in typed if w in WEAK_WORDS]
     del words[MAX_WORDS:]
@@ -184,7 +191,8 @@ def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     for word in words:
         if word not in parsed.words:
             parsed.words.append(word)
-    for word in typed:  # 多久 is a stop word, but it says the answer is a time limit
+    asking = typed + [w for w in _HINT_INSIDE if w in text and w not in typed]
+    for word in asking:  # 多久 is a stop word, but it says the answer is a time limit
         for hint in HINTS.get(word, ()):
             if hint not in parsed.words and hint not in parsed.hints:
                 parsed.hints.append(hint)

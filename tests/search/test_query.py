@@ -34,6 +34,19 @@ def test_question_words_are_dropped_and_hint_what_is_asked():
     assert "之日起" in q.hints  # 多久 asks for a time limit
 
 
+def test_question_words_glued_to_more_still_only_ask():
+    # The segmenter glues question words to what follows (几个 / 月内, 找 / 谁 -> 由谁来, 哪边):
+    # they are not what is asked about, and a time limit glued to more is still asked for.
+    q = parse_query("代表提出的建议 有关部门 几个月内 答复")
+    assert q.words == ["代表", "提出", "建议", "部门", "答复"]
+    assert "之日起" in q.hints
+    assert parse_query("选民登记在哪边登").words == ["选民", "登记"]
+    assert "由谁来" not in parse_query("补偿款由谁来发").words
+    assert "多少岁" not in parse_query("退休年龄最多延长到多少岁").words
+    assert "谁批准" in parse_query("危化品运输车进城要谁批准").words  # a thesaurus word: 许可, 批准
+    assert parse_query("几何").words == ["几何"]
+
+
 def test_weak_words_are_the_query_only_when_alone():
     assert parse_query("法律对试用期有什么规定").words == ["试用期"]
     assert parse_query("法律").words == ["法律"]
