@@ -59,8 +59,8 @@ HINTS |= {w: ("分为", "种类", "包括", "下列") for w in ("哪几种", "�
 QUESTION_WORDS = frozenset(HINTS)
 # Penalties are set out in the chapter 法律责任 (its name is indexed with each article).
 _PENALTY = ("法律责任",)
-# "May they ...?" is answered by what someone must not do (不得) or may do (有权).
-_PERMISSION = ("不得", "有权")
+# "May they ...?" is answered by what someone must not do (不得, 禁止, 不准) or may do (有权).
+_PERMISSION = ("不得", "禁止", "不准", "有权")
 HINTS |= {w: _PERMISSION for w in (
     "能", "可以", "允许", "合法", "合理", "权力", "权利", "有权", "能不能", "可不可以", "行不行", "算不算")}
 HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (

@@ -49,6 +49,16 @@ def test_a_law_as_a_whole_follows_its_article_that_answers(backend):
     assert keys(backend.search("代表建议 答复")) == ["RegulationArticle:answer", "RegulationVersion:law"]
 
 
+def test_may_it_be_done_finds_the_article_that_forbids_it(backend):
+    # "能不能卖" is answered by what must not be done, however the law words it (不准, 禁止),
+    # even when an article that allows it is shorter.
+    backend.index([
+        rule("RegulationArticle:allows", "商品检验法 第四条", "进口商品经检验合格的，可以销售。"),
+        rule("RegulationArticle:answer", "商品检验法 第五条", "进口商品未经检验的，一律不准在本市的市场上销售。"),
+    ])
+    assert keys(backend.search("进口商品没检验，能不能卖"))[0] == "RegulationArticle:answer"
+
+
 def test_scores_follow_the_order_and_paging_keeps_it(backend):
     backend.index([rule(f"RegulationArticle:{n}", f"条例 第{n}条", "代表建议" + "答复" * (n % 7) + "。" * n)
                    for n in range(1, 60)])
