@@ -59,6 +59,15 @@ def test_everyday_words_bring_their_legal_terms():
     assert "用人单位" in q.highlight_terms()
 
 
+def test_everyday_actions_people_and_things_bring_their_legal_terms():
+    assert "解除劳动合同" in parse_query("被炒了能要补偿吗").synonyms["被炒了"]
+    assert "交付" in parse_query("网购拿不到货").synonyms["拿不到货"]
+    assert "香港特别行政区居民" in parse_query("港人回内地投资").synonyms["港人"]
+    assert parse_query("过年放假几天").synonyms["过年"] == ("春节",)
+    # Family words describe the situation in a question (我儿子, 家里人); they map to nothing.
+    assert "家里人" not in parse_query("委托家里人投票").synonyms
+
+
 def test_one_character_words_only_rank():
     q = parse_query("公司不签劳动合同")
     assert "签" in q.soft_words and "签" not in q.words and "劳动合同" in q.words
