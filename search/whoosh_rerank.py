@@ -45,18 +45,18 @@ FEATURES = (
 )
 #: Fit by bench/fit_ranker.py on 609 questions (see the README's search quality section).
 WEIGHTS: dict[str, float] = {
-    "score": 1.99,
-    "words": 4.13,
-    "sentence": 2.4,
-    "title": 0.71,
-    "headings": 0.76,
-    "hint": 0.78,
-    "penalty_chapter": 1.54,
-    "local": 1.94,
-    "other_region": -3.93,
-    "opening": -0.99,
-    "whole_text": -1.15,
-    "superseded": -3.15,
+    "score": 1.96,
+    "words": 4.35,
+    "sentence": 2.31,
+    "title": 0.6,
+    "headings": 0.75,
+    "hint": 1.0,
+    "penalty_chapter": 1.27,
+    "local": 1.98,
+    "other_region": -3.95,
+    "opening": -0.82,
+    "whole_text": -1.08,
+    "superseded": -3.13,
 }
 
 
