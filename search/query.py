@@ -67,7 +67,8 @@ HINTS |= {w: HINTS.get(w, ()) + _PENALTY for w in (
     "罚", "罚款", "处罚", "罚多少", "坐牢", "判", "被判", "判刑", "后果", "犯罪", "构成犯罪", "追究", "处分", "吊销")}
 
 #: What a question word leaves when the segmenter glues it to a measure word or verb (几个,
-#: 几倍, 十几岁, 多少岁, 找谁, 由谁来, 哪边): it asks, it is not what is asked about.
+#: 几倍, 十几岁, 多少岁, 由谁来, 哪边): it asks, it is not what is asked about (unless the
+#: thesaurus knows it: 谁批准 -> 许可, 批准), and it is the query only when nothing else is.
 _ASKING = re.compile(r"^(?:好|十|几十)?几(?!何).{0,2}$|^多少.{0,2}$|谁|哪")
 #: Question words that still say what the answer looks like when glued to more (几个月内).
 _HINT_INSIDE = tuple(w for w in HINTS if len(w) >= 3)
@@ -180,10 +181,10 @@ def parse_query(raw: str, vocabulary: Vocabulary | None = None) -> ParsedQuery:
             i = end if end == n or text[end] == '"' else end + 1
     typed = list(dict.fromkeys(w for chunk in plain for w, _ in query_words(chunk)))
     typed = _with_editor_words(typed, plain, (vocabulary.words if vocabulary else ()) + _cut_table_words())
-    words = [w for w in typed if w not in STOP_WORDS and w not in WEAK_WORDS and w not in QUESTION_WORDS
-             and (w in table or not _ASKING.search(w))]
+    content = [w for w in typed if w not in STOP_WORDS and w not in QUESTION_WORDS]
+    words = [w for w in content if w not in WEAK_WORDS and (w in table or not _ASKING.search(w))]
     if not words and not parsed.phrases:  # 法律 alone: the weak words were the query
-        words = [w for w in typed if w in WEAK_WORDS]
+        words = [w for w in content if w in WEAK_WORDS] or content
     del words[MAX_WORDS:]
     if any(len(w) > 1 for w in words):
         parsed.soft_words = [w for w in words if len(w) == 1 and w not in parsed.words]

@@ -45,6 +45,7 @@ def test_question_words_glued_to_more_still_only_ask():
     assert "多少岁" not in parse_query("退休年龄最多延长到多少岁").words
     assert "谁批准" in parse_query("危化品运输车进城要谁批准").words  # a thesaurus word: 许可, 批准
     assert parse_query("几何").words == ["几何"]
+    assert parse_query("几个").words == ["几个"]  # nothing else asked: it is the query
 
 
 def test_weak_words_are_the_query_only_when_alone():
